@@ -1,0 +1,154 @@
+"""Lint: load a design, validate it, build its graph, run the rules, and return a Report."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Sequence
+
+from .findings import LEVELS, PILLARS, Finding, Report, level_rank
+from .loader import Loaded, load_file
+from .registry import Rule, Violation, all_rules, find_rule
+
+DESIGN_SUFFIXES = (".yaml", ".yml")
+
+
+class SelectionError(ValueError):
+    """A --select/--ignore name that is no rule, code or pillar."""
+
+
+@dataclass(frozen=True)
+class Options:
+    level: Optional[str] = None  # None: the design's own level
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+
+def check_names(names: Iterable[str]) -> None:
+    """Fail loudly on a name that selects nothing, with a did-you-mean."""
+    import difflib
+
+    rules = all_rules()
+    known = [r.slug for r in rules] + [r.code for r in rules] + list(PILLARS)
+    for name in names:
+        if _matches_any(name, rules):
+            continue
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else " (see 'designgrade rules')"
+        raise SelectionError(f"'{name}' is not a rule slug, code or pillar{hint}")
+
+
+def _matches(name: str, rule: Rule) -> bool:
+    name = name.strip()
+    return (
+        name.lower() in (rule.slug, rule.pillar, "all")
+        or (name.upper().startswith("DG") and rule.code.startswith(name.upper()))
+    )
+
+
+def _matches_any(name: str, rules: Sequence[Rule]) -> bool:
+    return any(_matches(name, r) for r in rules)
+
+
+def selected_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[Rule]:
+    rules = all_rules()
+    if select:
+        rules = [r for r in rules if any(_matches(n, r) for n in select)]
+    return [r for r in rules if not any(_matches(n, r) for n in ignore)]
+
+
+def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files as given; folders become every *.yaml / *.yml below them, sorted."""
+    out: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                str(p) for p in path.rglob("*")
+                if p.suffix.lower() in DESIGN_SUFFIXES and p.is_file() and not _hidden(p, path)
+            )
+            out.extend(found)
+        else:
+            out.append(str(raw))
+    return out
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
+
+
+def lint(path: str | os.PathLike[str], options: Optional[Options] = None) -> Report:
+    """Lint one design file. Never raises for bad input: problems become findings."""
+    options = options or Options()
+    loaded = load_file(path)
+    return lint_loaded(str(path), loaded, options)
+
+
+def lint_text(text: str, options: Optional[Options] = None, name: str = "<string>") -> Report:
+    from .loader import load_text
+
+    return lint_loaded(name, load_text(text), options or Options())
+
+
+def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
+    from .graph import DesignGraph
+    from .validate import validate
+
+    rules = selected_rules(options.select, options.ignore)
+    if loaded.fatal:
+        report = Report(file=name, unreadable=True, level=options.level or "L5")
+        meta = find_rule("invalid-yaml")
+        assert meta is not None
+        for problem in loaded.problems:
+            if problem.fatal:
+                report.findings.append(_finding(meta, problem.message, problem.position.line,
+                                                 problem.position.column, None, meta.fix))
+        return report
+
+    validated = validate(loaded.data)
+    graph = DesignGraph(validated.design, validated.edges, validated.issues,
+                        [p for p in loaded.problems if not p.fatal])
+    level = options.level or validated.design.level or "L5"
+    if level not in LEVELS:
+        level = "L5"
+    report = Report(file=name, title=validated.design.title, level=level, design=graph)
+    acknowledged = {t.rule: t.why for t in validated.design.tradeoffs if t.why and t.why.strip()}
+    fired: set[str] = set()
+
+    def run(rule: Rule) -> None:
+        if rule.training and not graph.has_training:
+            return
+        for violation in _violations(rule, graph):
+            fired.add(rule.slug)
+            if level_rank(rule.level) > level_rank(level):
+                report.hidden += 1
+                continue
+            position = loaded.position(violation.path)
+            finding = _finding(rule, violation.message, position.line, position.column,
+                               violation.component, violation.fix or rule.fix)
+            if rule.slug in acknowledged:
+                finding.acknowledged = True
+                finding.reason = acknowledged[rule.slug].strip()
+            report.findings.append(finding)
+
+    for rule in rules:
+        if not rule.late:
+            run(rule)
+    graph.fired = frozenset(fired)  # type: ignore[attr-defined]
+    for rule in rules:
+        if rule.late:
+            run(rule)
+    report.findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return report
+
+
+def _violations(rule: Rule, graph: object) -> Iterator[Violation]:
+    yield from rule.check(graph)  # type: ignore[arg-type]
+
+
+def _finding(rule: Rule, message: str, line: int, column: int, component: Optional[str], fix: str) -> Finding:
+    return Finding(
+        rule=rule.slug, code=rule.code, severity=rule.severity, pillar=rule.pillar,  # type: ignore[arg-type]
+        level=rule.level, message=message, fix=fix, line=line, column=column, component=component,
+    )

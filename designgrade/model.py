@@ -1,0 +1,400 @@
+"""The design format, version 1: the single source of truth for what a design may say.
+
+The JSON Schema (``designgrade schema``) and the docs' field tables are generated from
+these classes. Every model forbids unknown keys so typos surface as findings.
+
+Models are built lazily (``defer_build``): ``lint`` validates a component with the model
+of its own kind only, so a design pays for the kinds it uses, not for all of them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from .units import Duration, Millis, Quantity
+
+FORMAT_VERSION = 1
+
+Level = Literal["L4", "L5", "L6", "L7"]
+Task = Literal[
+    "recommendation", "ranking", "search", "ads_ctr", "fraud_detection", "classification",
+    "regression", "forecasting", "eta", "content_moderation", "anomaly_detection",
+    "llm_rag", "llm_assistant", "other",
+]
+Freshness = Literal["realtime", "seconds", "minutes", "hourly", "daily", "weekly"]
+Labels = Literal["explicit", "implicit", "delayed", "none"]
+Mode = Literal["stream", "batch", "request", "trigger"]
+Role = Literal[
+    "candidate_generation", "ranking", "reranking", "classifier", "regressor", "embedding", "generator",
+]
+Method = Literal["ab_test", "multi_armed_bandit", "interleaving"]
+Hosting = Literal["api", "self_hosted"]
+Optimization = Literal["tensorrt", "onnx", "quantization", "dynamic_batching"]
+Strategy = Literal["shadow", "canary", "blue_green", "ab_test", "all_at_once"]
+Rollback = Literal["automatic", "manual"]
+
+COMPONENT_ID = r"^[a-z][a-z0-9_-]*$"
+ComponentId = Annotated[str, StringConstraints(pattern=COMPONENT_ID)]
+Schedule = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^(hourly|daily|weekly|on_trigger|(\S+\s+){4}\S+)$", strip_whitespace=True
+    ),
+    Field(description="A cron expression (five fields), or hourly, daily, weekly, on_trigger."),
+]
+Hardware = Annotated[
+    str,
+    StringConstraints(pattern=r"^(cpu|gpu|gpu:[A-Za-z0-9_.-]+)$"),
+    Field(description="cpu, gpu, or gpu:<model> such as gpu:a10g or gpu:t4."),
+]
+
+
+def _as_text(value: Any) -> Any:
+    # A version written as 3 or 1.2 in YAML is a number; the format reads it as text.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
+
+
+# --- problem -------------------------------------------------------------------------
+
+
+class Metrics(Strict):
+    business: list[str] = Field(default_factory=list, description="What the business tracks.")
+    online: list[str] = Field(default_factory=list, description="What an A/B test reads.")
+    offline: list[str] = Field(default_factory=list, description="What model evaluation reads.")
+    guardrails: list[str] = Field(
+        default_factory=list, description="Must not get worse while the goal improves."
+    )
+
+
+class Requirements(Strict):
+    freshness: Optional[Freshness] = Field(None, description="How fresh a prediction must be.")
+    latency_p99_ms: Optional[Millis] = Field(None, description="End-to-end p99 budget of one request.")
+    peak_qps: Optional[Quantity] = None
+    users: Optional[Quantity] = None
+    items: Optional[Quantity] = None
+
+
+class DataSpec(Strict):
+    labels: Optional[Labels] = None
+    label_delay: Optional[Duration] = Field(None, description="How long until the truth is known.")
+    class_imbalance: Optional[bool] = None
+    imbalance_handling: list[str] = Field(default_factory=list)
+
+
+class Problem(Strict):
+    task: Task
+    objective: Optional[str] = Field(None, description="The business objective, free text.")
+    metrics: Optional[Metrics] = None
+    requirements: Optional[Requirements] = None
+    data: Optional[DataSpec] = None
+
+
+# --- components ----------------------------------------------------------------------
+
+
+class ComponentBase(Strict):
+    tech: Optional[str] = Field(None, description="The technology; known ones get icons.")
+    label: Optional[str] = Field(None, description="Display name.")
+    latency_ms: Optional[Millis] = Field(
+        None, description="Its p99 contribution when it sits on the online request path."
+    )
+    notes: Optional[str] = None
+
+
+class Feature(Strict):
+    name: str
+    source: Optional[str] = None
+    window: Optional[str] = None
+
+
+class Evaluation(Strict):
+    compare_to: Optional[str] = None
+    metric: Optional[str] = None
+
+
+class Autoscaling(Strict):
+    min: Optional[Annotated[int, Field(ge=0)]] = None
+    max: Optional[Annotated[int, Field(ge=1)]] = None
+    metric: Optional[str] = None
+
+
+class DataDrift(Strict):
+    metric: Optional[str] = Field(None, description="kl_divergence, psi, ...")
+    threshold: Optional[Annotated[float, Field(ge=0, allow_inf_nan=False)]] = None
+    window: Optional[Duration] = None
+
+
+class Performance(Strict):
+    metric: Optional[str] = None
+    label_delay: Optional[Duration] = None
+
+
+class Client(ComponentBase):
+    kind: Literal["client"]
+
+
+class SourceDb(ComponentBase):
+    kind: Literal["source_db"]
+    cdc: Optional[bool] = None
+
+
+class EventStream(ComponentBase):
+    kind: Literal["event_stream"]
+    retention: Optional[Duration] = None
+
+
+class DataLake(ComponentBase):
+    kind: Literal["data_lake"]
+
+
+class DataWarehouse(ComponentBase):
+    kind: Literal["data_warehouse"]
+
+
+class StreamProcessor(ComponentBase):
+    kind: Literal["stream_processor"]
+
+
+class BatchProcessor(ComponentBase):
+    kind: Literal["batch_processor"]
+    schedule: Optional[Schedule] = None
+
+
+class DataValidation(ComponentBase):
+    kind: Literal["data_validation"]
+
+
+class FeatureStore(ComponentBase):
+    kind: Literal["feature_store"]
+    online_store: Optional[str] = Field(None, description="The online store's tech, e.g. redis.")
+    offline_store: Optional[str] = Field(None, description="The offline store's tech, e.g. s3.")
+    point_in_time: Optional[bool] = None
+    features: list[Feature] = Field(default_factory=list)
+
+
+class VectorDb(ComponentBase):
+    kind: Literal["vector_db"]
+    index: Optional[str] = None
+    embedding_model: Optional[str] = Field(
+        None, description="The id of the embedding_model component that built the index."
+    )
+
+
+class TrainingPipeline(ComponentBase):
+    kind: Literal["training_pipeline"]
+    schedule: Optional[Schedule] = None
+    data_window: Optional[Duration] = None
+    evaluation: Optional[Evaluation] = None
+
+
+class ExperimentTracking(ComponentBase):
+    kind: Literal["experiment_tracking"]
+
+
+class ModelRegistry(ComponentBase):
+    kind: Literal["model_registry"]
+    stages: list[str] = Field(default_factory=list)
+
+
+class BatchInference(ComponentBase):
+    kind: Literal["batch_inference"]
+    schedule: Optional[Schedule] = None
+
+
+class OnlineServing(ComponentBase):
+    kind: Literal["online_serving"]
+    replicas: Optional[Annotated[int, Field(ge=1)]] = None
+    max_qps_per_replica: Optional[Quantity] = None
+    hardware: Optional[Hardware] = None
+    optimizations: list[Optimization] = Field(default_factory=list)
+    autoscaling: Optional[Autoscaling] = None
+    container: Optional[str] = None
+    platform: Optional[str] = None
+    fallback: Optional[str] = Field(
+        None, description="Free text: the strategy when the model or a store fails."
+    )
+
+
+class KeyValueStore(ComponentBase):
+    kind: Literal["key_value_store"]
+
+
+class Cache(ComponentBase):
+    kind: Literal["cache"]
+
+
+class LoadBalancer(ComponentBase):
+    kind: Literal["load_balancer"]
+
+
+class ApiGateway(ComponentBase):
+    kind: Literal["api_gateway"]
+
+
+class Experimentation(ComponentBase):
+    kind: Literal["experimentation"]
+    method: Optional[Method] = None
+    guardrail_metrics: list[str] = Field(default_factory=list)
+
+
+class Monitoring(ComponentBase):
+    kind: Literal["monitoring"]
+    data_drift: Optional[DataDrift] = None
+    performance: Optional[Performance] = None
+    system: list[str] = Field(default_factory=list)
+    alerts: list[str] = Field(default_factory=list)
+
+
+class Llm(ComponentBase):
+    kind: Literal["llm"]
+    hosting: Optional[Hosting] = None
+    fallback: Optional[str] = Field(None, description="The id of another llm component.")
+
+
+class EmbeddingModel(ComponentBase):
+    kind: Literal["embedding_model"]
+    version: Optional[Text] = None
+
+
+class Guardrails(ComponentBase):
+    kind: Literal["guardrails"]
+
+
+Scalar = Union[str, int, float, bool]
+
+
+class LlmGateway(ComponentBase):
+    kind: Literal["llm_gateway"]
+    rate_limits: Optional[Union[str, dict[str, Scalar]]] = None
+    budget: Optional[Union[str, float]] = None
+
+
+class PromptRegistry(ComponentBase):
+    kind: Literal["prompt_registry"]
+
+
+class LlmEvaluation(ComponentBase):
+    kind: Literal["llm_evaluation"]
+    offline: Optional[bool] = None
+    online: Optional[bool] = None
+
+
+class SemanticCache(ComponentBase):
+    kind: Literal["semantic_cache"]
+
+
+class Service(ComponentBase):
+    kind: Literal["service"]
+
+
+class Database(ComponentBase):
+    kind: Literal["database"]
+
+
+COMPONENT_MODELS: tuple[type[ComponentBase], ...] = (
+    Client, SourceDb, EventStream, DataLake, DataWarehouse, StreamProcessor, BatchProcessor,
+    DataValidation, FeatureStore, VectorDb, TrainingPipeline, ExperimentTracking, ModelRegistry,
+    BatchInference, OnlineServing, KeyValueStore, Cache, LoadBalancer, ApiGateway,
+    Experimentation, Monitoring, Llm, EmbeddingModel, Guardrails, LlmGateway, PromptRegistry,
+    LlmEvaluation, SemanticCache, Service, Database,
+)
+KIND_MODELS: dict[str, type[ComponentBase]] = {
+    m.model_fields["kind"].annotation.__args__[0]: m for m in COMPONENT_MODELS  # type: ignore[union-attr]
+}
+KINDS: tuple[str, ...] = tuple(KIND_MODELS)
+
+Component = Annotated[Union[COMPONENT_MODELS], Field(discriminator="kind")]  # type: ignore[valid-type]
+
+
+# --- flows, models, deployment, tradeoffs ----------------------------------------------
+
+
+class Flow(Strict):
+    """The long form of an edge."""
+
+    from_: str = Field(alias="from")
+    to: str
+    label: Optional[str] = None
+    mode: Optional[Mode] = Field(None, description="Default: inferred from the kinds at both ends.")
+    latency_ms: Optional[Millis] = Field(None, description="p99 of this hop on the request path.")
+
+
+ShortFlow = Annotated[
+    str,
+    Field(
+        pattern=r"->",
+        description='An edge or chain: "a -> b", "a -> b: label", "client -> lb -> api".',
+    ),
+]
+LabelledFlow = Annotated[
+    dict[str, str],
+    Field(
+        min_length=1,
+        max_length=1,
+        description="An unquoted short-form edge: `- a -> b: label` reads as {'a -> b': 'label'}.",
+    ),
+]
+FlowItem = Annotated[Union[ShortFlow, Flow, LabelledFlow], Field(union_mode="left_to_right")]
+
+
+class Model(Strict):
+    role: Optional[Role] = None
+    algorithm: Optional[str] = None
+    baseline: Optional[str] = Field(None, description="The simpler model it must beat.")
+    trained_by: Optional[str] = Field(None, description="Component id.")
+    served_by: Optional[str] = Field(None, description="Component id.")
+    features: list[str] = Field(default_factory=list)
+
+
+class Gate(Strict):
+    metric: Optional[str] = None
+    must_beat: Optional[str] = None
+
+
+class Deployment(Strict):
+    strategy: Optional[Strategy] = None
+    gate: Optional[Gate] = Field(None, description="What a new model must show first.")
+    rollback: Optional[Rollback] = None
+
+
+class Tradeoff(Strict):
+    rule: str = Field(description="The slug of the rule whose finding this acknowledges.")
+    why: str = Field(description="The candidate's reason.")
+
+
+class DesignHeader(Strict):
+    designgrade: Literal[1] = Field(description="Format version.")
+    title: str
+    level: Level = Field("L5", description="Target level.")
+    notes: Optional[str] = None
+
+
+class Design(DesignHeader):
+    """An ML system design, version 1."""
+
+    model_config = ConfigDict(title="designgrade design", defer_build=True)
+
+    problem: Problem
+    components: dict[ComponentId, Component]  # type: ignore[valid-type]
+    flows: list[FlowItem]
+    models: Optional[dict[str, Model]] = None
+    deployment: Optional[Deployment] = None
+    tradeoffs: list[Tradeoff] = Field(default_factory=list)
+
+
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "designgrade", "title", "level", "problem", "components", "flows", "models",
+    "deployment", "tradeoffs", "notes",
+)
+REQUIRED_TOP_LEVEL: tuple[str, ...] = ("designgrade", "title", "problem", "components", "flows")

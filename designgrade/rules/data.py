@@ -1,0 +1,3 @@
+"""data rules."""
+
+from __future__ import annotations

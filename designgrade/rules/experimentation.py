@@ -1,0 +1,3 @@
+"""experimentation rules."""
+
+from __future__ import annotations

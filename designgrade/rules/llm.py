@@ -1,0 +1,3 @@
+"""llm rules."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""modeling rules."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""monitoring rules."""
+
+from __future__ import annotations

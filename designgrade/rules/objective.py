@@ -1,0 +1,3 @@
+"""objective rules."""
+
+from __future__ import annotations

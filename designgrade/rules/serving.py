@@ -1,0 +1,3 @@
+"""serving rules."""
+
+from __future__ import annotations
