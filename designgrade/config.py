@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -29,11 +28,17 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def find_config(design_path: str | Path) -> Config:
-    return _find(Path(design_path).resolve().parent)
+def find_config(design_path: str | Path, cache: Optional[dict[Path, Config]] = None) -> Config:
+    """The config for a design; pass one ``cache`` dict per run so a folder is read once."""
+    folder = Path(design_path).resolve().parent
+    if cache is not None and folder in cache:
+        return cache[folder]
+    config = _find(folder)
+    if cache is not None:
+        cache[folder] = config
+    return config
 
 
-@lru_cache(maxsize=256)
 def _find(folder: Path) -> Config:
     for candidate in (folder, *folder.parents):
         own = candidate / "designgrade.toml"

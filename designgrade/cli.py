@@ -1,0 +1,241 @@
+"""The command line: parse, call the library, format, exit. Nothing else lives here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Optional, Sequence
+
+import click
+
+from . import __version__
+
+LEVEL_CHOICE = click.Choice(["L4", "L5", "L6", "L7"], case_sensitive=False)
+SEVERITY_CHOICE = click.Choice(["error", "warning", "info"], case_sensitive=False)
+
+
+class UsageProblem(click.ClickException):
+    """A problem with what the user asked for: one line, exit 2."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"designgrade: error: {self.format_message()}", err=True)
+
+
+def _color(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def _names(values: Sequence[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return tuple(out)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="designgrade")
+def cli() -> None:
+    """Lint and grade ML system designs written in YAML.
+
+    \b
+    Examples:
+      designgrade lint design.yaml                 findings as file:line:col lines
+      designgrade explain overbuilt-realtime-serving
+      designgrade grade submissions/ --rubric l6   score and level verdicts
+      designgrade render design.yaml -o arch.svg   the diagram, findings drawn on it
+    """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--level", type=LEVEL_CHOICE, help="Judge at this level (default: the design's own `level`).")
+@click.option("--select", multiple=True, metavar="NAMES",
+              help="Only these rules: slugs, codes (DG3, DG301) or pillars; comma-separated or repeated.")
+@click.option("--ignore", multiple=True, metavar="NAMES", help="Skip these rules (same names as --select).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+              default="text", show_default=True)
+@click.option("--fail-on", type=SEVERITY_CHOICE, help="Exit 1 on findings at or above this severity [default: error].")
+@click.option("--show-fixes", is_flag=True, help="Print each finding's fix under it (text format).")
+def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
+         fmt: str, fail_on: Optional[str], show_fixes: bool) -> None:
+    """Check designs like a code linter.
+
+    PATHS are design files or folders (every *.yaml / *.yml below them).
+
+    \b
+    Examples:
+      designgrade lint design.yaml
+      designgrade lint designs/ --level L6 --format json
+      designgrade lint design.yaml --ignore no-autoscaling,monitoring
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable file or usage error.
+    """
+    reports, fail_on = _lint_all(paths, level, select, ignore, fail_on)
+    click.echo(_format_lint(reports, fmt, show_fixes), nl=False)
+    sys.exit(_exit_code(reports, fail_on))
+
+
+def _lint_all(paths: Sequence[str], level: Optional[str], select: Sequence[str], ignore: Sequence[str],
+              fail_on: Optional[str]) -> tuple[list[Any], str]:
+    from .config import ConfigError, find_config
+    from .engine import Options, SelectionError, check_names, expand_paths, lint as lint_file
+
+    files = expand_paths(paths)
+    if not files:
+        raise UsageProblem(f"no *.yaml or *.yml files under {', '.join(paths)}")
+    select_names, ignore_names = _names(select), _names(ignore)
+    try:
+        check_names(select_names + ignore_names)
+    except SelectionError as exc:
+        raise UsageProblem(str(exc)) from None
+    reports = []
+    chosen_fail_on = fail_on
+    cache: dict[Any, Any] = {}
+    for file in files:
+        try:
+            config = find_config(file, cache)
+            check_names(config.select + config.ignore)
+        except (ConfigError, SelectionError) as exc:
+            raise UsageProblem(str(exc)) from None
+        options = Options(
+            level=(level or config.level or None) and (level or config.level).upper(),
+            select=select_names or config.select,
+            ignore=ignore_names or config.ignore,
+        )
+        chosen_fail_on = chosen_fail_on or config.fail_on
+        reports.append(lint_file(file, options))
+    return reports, (chosen_fail_on or "error").lower()
+
+
+def _format_lint(reports: list[Any], fmt: str, show_fixes: bool = False) -> str:
+    if fmt == "json":
+        from .report import json_format
+
+        return json_format.render(reports)
+    if fmt == "github":
+        from .report import github
+
+        return github.render(reports)
+    if fmt == "sarif":
+        from .report import sarif
+
+        return sarif.render(reports)
+    if fmt == "junit":
+        from .report import junit
+
+        return junit.render(reports)
+    from .report import text
+
+    return text.render(reports, color=_color(), show_fixes=show_fixes)
+
+
+def _exit_code(reports: list[Any], fail_on: str) -> int:
+    if any(r.unreadable for r in reports):
+        return 2
+    return 1 if any(r.failing(fail_on) for r in reports) else 0
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+def rules(fmt: str) -> None:
+    """List the rule catalog: code, slug, pillar, severity, level, summary."""
+    from .catalog import rules_json, rules_markdown, rules_table
+
+    click.echo({"json": rules_json, "markdown": rules_markdown, "text": rules_table}[fmt](), nl=False)
+
+
+@cli.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Explain a rule (by slug or code): what, why, bad and good YAML, sources.
+
+    \b
+    Example:
+      designgrade explain DG301
+    """
+    from .catalog import explain_text
+    from .registry import all_rules, find_rule
+
+    found = find_rule(rule)
+    if found is None:
+        import difflib
+
+        names = [r.slug for r in all_rules()] + [r.code for r in all_rules()]
+        close = difflib.get_close_matches(rule, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else "; 'designgrade rules' lists them"
+        raise UsageProblem(f"no rule '{rule}'{hint}")
+    click.echo(explain_text(found))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
+              help="json: the JSON Schema; markdown: the format reference (docs/design-format.md).")
+def schema(fmt: str) -> None:
+    """Print the JSON Schema of the design format (for editors and validators)."""
+    if fmt == "markdown":
+        from .format_doc import format_markdown
+
+        click.echo(format_markdown(), nl=False)
+        return
+    from .schema import design_schema_text
+
+    click.echo(design_schema_text(), nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Where to write; the suffix picks the format.")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot", "mermaid"]),
+              help="Default: from -o's suffix (.svg .png .pdf .dot .md/.mmd); mermaid prints to stdout without -o.")
+@click.option("--findings/--no-findings", default=True, show_default=True,
+              help="Draw findings and missing parts on the diagram.")
+@click.option("--level", type=LEVEL_CHOICE, help="Level whose findings are drawn (default: the design's).")
+def render(file: str, out: Optional[str], fmt: Optional[str], findings: bool, level: Optional[str]) -> None:
+    """Draw the architecture diagram (SVG, PNG, PDF, DOT or Mermaid).
+
+    \b
+    Examples:
+      designgrade render design.yaml -o arch.svg
+      designgrade render design.yaml --format mermaid > arch.md
+      designgrade render design.yaml -o clean.png --no-findings
+    """
+    from .render import RenderError, render_file
+
+    if out is None and fmt not in (None, "mermaid", "dot"):
+        raise UsageProblem(f"--format {fmt} needs -o OUT (a binary or large file is not printed)")
+    try:
+        result = render_file(file, out, fmt=fmt or (None if out else "mermaid"), findings=findings,
+                             level=level and level.upper())
+    except RenderError as exc:
+        raise UsageProblem(str(exc)) from None
+    if out is None and result is not None:
+        click.echo(result, nl=False)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="designgrade", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("designgrade: aborted", err=True)
+        return 130
+    except click.ClickException as exc:
+        if isinstance(exc, click.UsageError) and not isinstance(exc, UsageProblem):
+            hint = f" (see 'designgrade {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else \
+                " (see 'designgrade --help')"
+            click.echo(f"designgrade: error: {exc.format_message()}{hint}", err=True)
+            return 2
+        exc.show()
+        return exc.exit_code
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours; a user still gets one line, never a traceback
+        if os.environ.get("DESIGNGRADE_DEBUG"):
+            raise
+        click.echo(f"designgrade: internal error: {type(exc).__name__}: {exc} "
+                   "(please report it; DESIGNGRADE_DEBUG=1 shows the traceback)", err=True)
+        return 2
+    return 0

@@ -1,0 +1,1 @@
+"""Output formats: each a function from reports to text, chosen by ``--format``."""

@@ -1,0 +1,23 @@
+"""The JSON Schema of the design format, generated from the pydantic models."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+SCHEMA_ID = "https://designgrade.dev/schemas/design.schema.json"
+
+
+def design_schema() -> dict[str, Any]:
+    from .model import Design
+
+    schema = Design.model_json_schema(by_alias=True)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        **schema,
+    }
+
+
+def design_schema_text() -> str:
+    return json.dumps(design_schema(), indent=2, ensure_ascii=False) + "\n"
