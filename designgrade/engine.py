@@ -93,6 +93,7 @@ def lint_text(text: str, options: Optional[Options] = None, name: str = "<string
 
 def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
     from .graph import DesignGraph
+    from .model import TOP_LEVEL_KEYS
     from .validate import validate
 
     rules = selected_rules(options.select, options.ignore)
@@ -124,7 +125,7 @@ def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
             if level_rank(rule.level) > level_rank(level):
                 report.hidden += 1
                 continue
-            position = loaded.position(violation.path)
+            position = loaded.position(violation.path, TOP_LEVEL_KEYS)
             finding = _finding(rule, violation.message, position.line, position.column,
                                violation.component, violation.fix or rule.fix)
             if rule.slug in acknowledged:

@@ -60,13 +60,24 @@ class Loaded:
     def fatal(self) -> bool:
         return any(p.fatal for p in self.problems)
 
-    def position(self, path: Path_) -> Position:
-        """The position of ``path``, else of its nearest ancestor that exists, else 1:1."""
+    def position(self, path: Path_, order: tuple[str, ...] = ()) -> Position:
+        """The position of ``path``, else of its nearest ancestor that exists.
+
+        When even the top-level key is absent, the nearest top-level key in ``order``
+        (the format's key order, the preceding one first) stands in, else 1:1.
+        """
         path = tuple(path)
-        while path:
+        while len(path) > 1:
             if path in self.positions:
                 return self.positions[path]
             path = path[:-1]
+        if path in self.positions:
+            return self.positions[path]
+        if path and path[0] in order:
+            index = order.index(path[0])
+            for key in list(reversed(order[:index])) + list(order[index + 1:]):
+                if (key,) in self.positions:
+                    return self.positions[(key,)]
         return self.positions.get((), Position(1, 1))
 
 

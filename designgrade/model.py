@@ -3,11 +3,12 @@
 The JSON Schema (``designgrade schema``) and the docs' field tables are generated from
 these classes. Every model forbids unknown keys so typos surface as findings.
 
+Annotations are real objects here, not strings (no ``from __future__ import annotations``):
+pydantic would otherwise evaluate each one at import, which doubled ``lint``'s start-up.
 Models are built lazily (``defer_build``): ``lint`` validates a component with the model
 of its own kind only, so a design pays for the kinds it uses, not for all of them.
 """
 
-from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Optional, Union
 

@@ -87,9 +87,9 @@ def validate(data: Any) -> Validated:
             issues.append(Issue((), f"the design has no '{key}'; add it at the top level"))
 
     header_data = {k: data[k] for k in ("designgrade", "title", "level", "notes") if k in data}
-    header = _section(m.DesignHeader, header_data, (), issues,
+    header = validate_section(m.DesignHeader, header_data, (), issues,
                       defaults={"designgrade": 1, "title": "(untitled)"}, report_missing=False)
-    problem = _section(m.Problem, data.get("problem"), ("problem",), issues, defaults={"task": "other"},
+    problem = validate_section(m.Problem, data.get("problem"), ("problem",), issues, defaults={"task": "other"},
                        optional="problem" not in data)
     components = _components(data.get("components"), issues)
     edges = _flows(data.get("flows"), issues)
@@ -98,17 +98,17 @@ def validate(data: Any) -> Validated:
         models = {}
         if isinstance(data["models"], dict):
             for name, value in data["models"].items():
-                parsed = _section(m.Model, value, ("models", name), issues)
+                parsed = validate_section(m.Model, value, ("models", name), issues)
                 if parsed is not None:
                     models[str(name)] = parsed
         else:
             issues.append(Issue(("models",), "models must be a mapping from a model id to a model"))
-    deployment = _section(m.Deployment, data.get("deployment"), ("deployment",), issues, optional=True)
+    deployment = validate_section(m.Deployment, data.get("deployment"), ("deployment",), issues, optional=True)
     tradeoffs = []
     raw_tradeoffs = data.get("tradeoffs")
     if isinstance(raw_tradeoffs, list):
         for index, value in enumerate(raw_tradeoffs):
-            parsed = _section(m.Tradeoff, value, ("tradeoffs", index), issues)
+            parsed = validate_section(m.Tradeoff, value, ("tradeoffs", index), issues)
             if parsed is not None:
                 tradeoffs.append(parsed)
     elif raw_tradeoffs is not None:
@@ -157,12 +157,12 @@ def _components(raw: Any, issues: list[Issue]) -> dict[str, m.ComponentBase]:
             if "kind" not in value:
                 text = f"component '{cid}' has no kind; add kind: one of {', '.join(m.KINDS)}"
             else:
-                text = (f"unknown kind {show(kind)} for component '{cid}'{did_you_mean(kind, m.KINDS)}"
-                        f" (kinds: {', '.join(m.KINDS)})")
+                hint = did_you_mean(kind, m.KINDS) or f" (kinds: {', '.join(m.KINDS)})"
+                text = f"unknown kind {show(kind)} for component '{cid}'{hint}"
             issues.append(Issue(where, text, cid))
             components[cid] = Unresolved.model_construct(kind=None)
             continue
-        parsed = _section(m.KIND_MODELS[kind], value, path, issues, component=cid)
+        parsed = validate_section(m.KIND_MODELS[kind], value, path, issues, component=cid)
         components[cid] = parsed if parsed is not None else Unresolved.model_construct(kind=None)
     return components
 
@@ -185,7 +185,7 @@ def _flows(raw: Any, issues: list[Issue]) -> list[RawEdge]:
                     raise FlowError(f"the label of {text!r} must be text")
                 edges.extend(parse_short(str(text), path + (text,), None if label is None else str(label)))
             elif isinstance(item, dict):
-                flow = _section(m.Flow, item, path, issues)
+                flow = validate_section(m.Flow, item, path, issues)
                 if flow is not None:
                     check_endpoints(flow.from_, flow.to, f"{flow.from_} -> {flow.to}")
                     edges.append(RawEdge(flow.from_, flow.to, flow.label, flow.mode, flow.latency_ms, path,
@@ -198,7 +198,7 @@ def _flows(raw: Any, issues: list[Issue]) -> list[RawEdge]:
     return edges
 
 
-def _section(model: type[BaseModel], value: Any, path: Path_, issues: list[Issue], *,
+def validate_section(model: type[BaseModel], value: Any, path: Path_, issues: list[Issue], *,
              defaults: Optional[dict[str, Any]] = None, optional: bool = True,
              report_missing: bool = True, component: Optional[str] = None) -> Any:
     """Validate one section; report each error once, drop bad values and keep the rest."""

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -37,7 +38,8 @@ def dg_process():
     """Run `python -m designgrade` in a real process (for what only a process shows)."""
 
     def run(*args: str, cwd: Path | None = None):
+        env = dict(os.environ, PYTHONPATH=str(ROOT))
         return subprocess.run([sys.executable, "-m", "designgrade", *map(str, args)],
-                              capture_output=True, text=True, cwd=cwd, timeout=60)
+                              capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=60)
 
     return run

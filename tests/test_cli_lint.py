@@ -152,7 +152,10 @@ def test_process_entry_point_and_no_heavy_imports(dg_process, tmp_path):
     import subprocess
     import sys
 
-    out = subprocess.run([sys.executable, str(probe), str(GOOD)], capture_output=True, text=True)
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, str(probe), str(GOOD)], capture_output=True, text=True, env=env)
     assert "HEAVY []" in out.stdout
     result = dg_process("lint", GOOD)
     assert result.returncode == 0 and "in 1 file" in result.stdout
