@@ -138,6 +138,97 @@ def _exit_code(reports: list[Any], fail_on: str) -> int:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--rubric", "rubric_name", default="l6", show_default=True, metavar="l5|l6|FILE",
+              help="A built-in rubric or a rubric file.")
+@click.option("--scores", "scores_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="The interviewer's manual scores (YAML).")
+@click.option("--format", "fmts", multiple=True, type=click.Choice(["text", "json", "md", "html"]),
+              help="Repeatable. Without --out: text (default) or json on stdout. With --out: files per design.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write one report per design plus a summary here.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: the cores).")
+@click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True)
+def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], fmts: tuple[str, ...],
+          out_dir: Optional[str], jobs: Optional[int], fail_on: str) -> None:
+    """Score designs against a rubric, with level verdicts.
+
+    \b
+    Examples:
+      designgrade grade submissions/ --rubric l6
+      designgrade grade alice.yaml --rubric l5 --scores scores.yaml --format json
+      designgrade grade submissions/ --out reports/ --format html --format md --format json
+    Rules run at the rubric's highest bar (L6 for l6), whatever the design's own level.
+    """
+    from .engine import expand_paths
+    from .grading import grade_file, load_rubric, manual_for, unmatched_scores
+    from .rubric.load import RubricError
+    from .rubric.scores_file import load_scores
+
+    try:
+        rubric = load_rubric(rubric_name)
+        scores = load_scores(scores_path, rubric) if scores_path else {}
+    except RubricError as exc:
+        raise UsageProblem("\n".join(exc.lines())) from None
+    files = expand_paths(paths)
+    if not files:
+        raise UsageProblem(f"no *.yaml or *.yml files under {', '.join(paths)}")
+    for key in unmatched_scores(scores, files):
+        click.echo(f"designgrade: warning: {scores_path}: '{key}' matches no submission being graded", err=True)
+    if out_dir is not None:
+        from .batch import write_reports
+
+        results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
+                                progress=_color(sys.stderr))
+    else:
+        results = [grade_file(f, rubric, manual_for(f, scores, files)) for f in files]
+        fmt = fmts[-1] if fmts else "text"
+        if fmt == "json":
+            import json
+
+            click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+        elif fmt == "text":
+            from .report import grade_text
+
+            click.echo(grade_text.render(results), nl=False)
+        else:
+            raise UsageProblem(f"--format {fmt} writes files: add --out DIR")
+    sys.exit(_exit_code([r.report for r in results], fail_on.lower()))
+
+
+@cli.command()
+def rubrics() -> None:
+    """List the built-in rubrics with their sections, weights and bars."""
+    from .rubric.load import builtin_rubrics
+
+    for rubric in builtin_rubrics():
+        click.echo(f"{rubric.id}: {rubric.title}")
+        for section in rubric.sections:
+            manual = sum(1 for c in section.criteria if c.manual)
+            click.echo(f"  {section.id:12} weight {section.weight:g}  {len(section.criteria)} criteria"
+                       f" ({manual} manual)  {section.title}")
+        for level, bar in rubric.bars.items():
+            click.echo(f"  bar {level}: at least {bar.min_score:g}% and must pass {', '.join(bar.must_pass)}")
+        click.echo("")
+
+
+@cli.command("check-rubric")
+@click.argument("file", type=click.Path(dir_okay=False))
+def check_rubric(file: str) -> None:
+    """Validate a custom rubric file: every problem with line:col and a did-you-mean."""
+    from .rubric.load import RubricError, load_rubric
+
+    try:
+        rubric = load_rubric(file)
+    except RubricError as exc:
+        for line in exc.lines():
+            click.echo(line)
+        sys.exit(2)
+    criteria = sum(len(s.criteria) for s in rubric.sections)
+    click.echo(f"{file}: rubric '{rubric.id}' is valid: {len(rubric.sections)} sections, {criteria} criteria, "
+               f"{len(rubric.checks)} checks, bars {', '.join(rubric.bars)}")
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(fmt: str) -> None:
     """List the rule catalog: code, slug, pillar, severity, level, summary."""
@@ -172,8 +263,14 @@ def explain(rule: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
               help="json: the JSON Schema; markdown: the format reference (docs/design-format.md).")
-def schema(fmt: str) -> None:
+@click.option("--rubric", "of_rubric", is_flag=True, help="The JSON Schema of the rubric format instead.")
+def schema(fmt: str, of_rubric: bool) -> None:
     """Print the JSON Schema of the design format (for editors and validators)."""
+    if of_rubric:
+        from .schema import rubric_schema_text
+
+        click.echo(rubric_schema_text(), nl=False)
+        return
     if fmt == "markdown":
         from .format_doc import format_markdown
 

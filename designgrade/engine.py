@@ -113,7 +113,7 @@ def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
     level = options.level or validated.design.level or "L5"
     if level not in LEVELS:
         level = "L5"
-    report = Report(file=name, title=validated.design.title, level=level, design=graph)
+    report = Report(file=name, title=validated.design.title, level=level, design=graph, source=loaded)
     acknowledged = {t.rule: t.why for t in validated.design.tradeoffs if t.why and t.why.strip()}
     fired: set[str] = set()
 

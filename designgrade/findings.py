@@ -46,6 +46,7 @@ class Report:
     hidden: int = 0  # findings above the effective level, reported as a count
     unreadable: bool = False  # the file could not be read as YAML at all
     design: Any = None  # the validated design graph, for grading and rendering
+    source: Any = None  # the loaded file (positions), for findings added after lint
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in SEVERITIES}

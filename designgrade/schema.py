@@ -21,3 +21,17 @@ def design_schema() -> dict[str, Any]:
 
 def design_schema_text() -> str:
     return json.dumps(design_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+RUBRIC_SCHEMA_ID = "https://designgrade.dev/schemas/rubric.schema.json"
+
+
+def rubric_schema() -> dict[str, Any]:
+    from .rubric.model import Rubric
+
+    schema = Rubric.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": RUBRIC_SCHEMA_ID, **schema}
+
+
+def rubric_schema_text() -> str:
+    return json.dumps(rubric_schema(), indent=2, ensure_ascii=False) + "\n"

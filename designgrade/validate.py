@@ -60,7 +60,7 @@ def dotted(path: Path_) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "the design"
+    return out or "the top level"
 
 
 def validate(data: Any) -> Validated:
@@ -217,6 +217,7 @@ def validate_section(model: type[BaseModel], value: Any, path: Path_, issues: li
         except ValidationError as exc:
             errors = exc.errors(include_url=False)
         removals: list[Path_] = []
+        unrecoverable = False
         for error in errors:
             loc = tuple(error["loc"])
             if error["type"] == "missing":
@@ -228,15 +229,17 @@ def validate_section(model: type[BaseModel], value: Any, path: Path_, issues: li
                     seen.add(loc)
                     continue
                 if loc not in seen:
+                    seen.add(loc)
                     issues.append(Issue(path + _existing(data, loc[:-1]), _message(model, path, loc, error),
                                         component))
-                return None
+                unrecoverable = True
+                continue
             existing = _existing(data, loc)
             if existing not in seen:
                 seen.add(existing)
                 issues.append(Issue(path + existing, _message(model, path, loc, error), component))
             removals.append(existing)
-        if not removals:
+        if unrecoverable or not removals:
             return None
         for target in sorted(set(removals), key=lambda p: [str(x) for x in p], reverse=True):
             _delete(data, target)

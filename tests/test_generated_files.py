@@ -8,7 +8,7 @@ import pytest
 
 from designgrade.catalog import rules_markdown
 from designgrade.format_doc import format_markdown
-from designgrade.schema import design_schema
+from designgrade.schema import design_schema, rubric_schema
 
 from .conftest import ROOT
 
@@ -16,6 +16,7 @@ REGENERATE = {
     "schemas/design.schema.json": "designgrade schema > schemas/design.schema.json",
     "docs/design-format.md": "designgrade schema --format markdown > docs/design-format.md",
     "docs/rules.md": "designgrade rules --format markdown > docs/rules.md",
+    "schemas/rubric.schema.json": "designgrade schema --rubric > schemas/rubric.schema.json",
 }
 
 
@@ -23,6 +24,7 @@ REGENERATE = {
     ("schemas/design.schema.json", lambda: json.dumps(design_schema(), indent=2, ensure_ascii=False) + "\n"),
     ("docs/design-format.md", format_markdown),
     ("docs/rules.md", rules_markdown),
+    ("schemas/rubric.schema.json", lambda: json.dumps(rubric_schema(), indent=2, ensure_ascii=False) + "\n"),
 ])
 def test_checked_in_copy_is_current(relative, generate):
     current = (ROOT / relative).read_text()
@@ -52,3 +54,12 @@ def test_examples_start_with_the_schema_modeline():
     for path in sorted((ROOT / "examples").rglob("*.yaml")):
         first = path.read_text().splitlines()[0]
         assert first.startswith("# yaml-language-server: $schema=") and first.endswith("schemas/design.schema.json"), path
+
+
+def test_builtin_rubrics_validate_against_the_rubric_schema():
+    import jsonschema
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(rubric_schema())
+    for path in sorted((ROOT / "rubrics").glob("*.yaml")):
+        assert [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text()))] == [], path

@@ -1,0 +1,72 @@
+"""`designgrade grade` on a terminal: per design, score, verdicts, sections, what was missed."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .text import _clean
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def design_block(graded: Any) -> list[str]:
+    report, score = graded.report, graded.score
+    title = _clean(report.title or "(untitled)")
+    lines = [f"{_clean(report.file)}: {title}"]
+    percent = f" ({100 * score.points / score.max:.0f}%)" if score.max else ""
+    weakest = score.weakest
+    weak = (f"   weakest section: {weakest['title']} {weakest['percent']:.0f}%"
+            if weakest and weakest["percent"] < 100 else "")
+    lines.append(f"  rubric {score.rubric}: {_num(score.points)}/{_num(score.max)}{percent}{weak}")
+    verdicts = " · ".join(f"{level} {score.verdict[level]}" for level in score.bars)
+    blocking = score.verdict.get("blocking") or []
+    lines.append(f"  verdict: {verdicts}" + (f"   blocking: {', '.join(blocking)}" if blocking else ""))
+    for level, bar in score.bars.items():
+        if bar["below_min_score"]:
+            lines.append(f"    {level}: {bar['percent']}% of the points at that level, below the bar of "
+                         f"{_num(bar['min_score'])}%")
+    lines.append("  sections: " + " · ".join(
+        f"{s.id} {_num(s.points)}/{_num(s.max)}" if s.max else f"{s.id} unscored" for s in score.sections))
+    missed = [c for s in score.sections for c in s.criteria
+              if c.earned is not None and c.earned + 1e-9 < c.points]
+    for c in missed:
+        why = ", ".join(c.fired) if c.fired else ("acknowledged: " + ", ".join(c.acknowledged)
+                                                   if c.acknowledged else "manual score")
+        lines.append(f"  - {c.id}: {_num(c.earned or 0)}/{_num(c.points)} ({why})")
+    if score.manual:
+        lines.append(f"  manual scores: {', '.join(score.manual)}")
+    if score.unscored:
+        lines.append(f"  unscored manual criteria: {', '.join(score.unscored)} (score them with --scores)")
+    if score.maturity is not None:
+        m = score.maturity
+        nxt = f"; for level {m['level'] + 1}: {', '.join(m['missing_for_next'])}" if m["missing_for_next"] else ""
+        lines.append(f"  MLOps maturity: level {m['level']} ({m['name']}){nxt}")
+    counts = report.counts()
+    lines.append(f"  findings: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+                 f"{counts['info']} info (designgrade lint shows them)")
+    return lines
+
+
+def render(graded: Iterable[Any]) -> str:
+    graded = list(graded)
+    lines: list[str] = []
+    for item in graded:
+        lines.extend(design_block(item))
+        lines.append("")
+    bars: dict[str, int] = {}
+    for item in graded:
+        for level in item.score.bars:
+            bars[level] = bars.get(level, 0) + (item.score.verdict[level] == "meets")
+    unreadable = sum(1 for item in graded if item.report.unreadable)
+    summary = f"{len(graded)} design{'s' if len(graded) != 1 else ''} graded: " + ", ".join(
+        f"{count} meet {level}" for level, count in bars.items())
+    if unreadable:
+        summary += f"; {unreadable} unreadable"
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
