@@ -10,6 +10,7 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _escape_data(text: str) -> str:
+    text = "".join(ch if ch.isprintable() or ch in "\r\n" else " " for ch in text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
