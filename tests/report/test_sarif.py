@@ -49,7 +49,7 @@ def check_log(log, validator):
     import designgrade
 
     assert driver["name"] == "designgrade" and driver["version"] == designgrade.__version__
-    assert driver["informationUri"].startswith("https://")
+    assert "informationUri" not in driver  # no homepage yet; never a made-up address
     assert isinstance(run["results"], list)  # present even when empty
     rules = driver["rules"]
     fingerprints = set()
