@@ -7,9 +7,8 @@ command line win over both. Keys: ``select``, ``ignore``, ``level``, ``fail-on``
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 KEYS = ("select", "ignore", "level", "fail-on")
 
@@ -18,14 +17,12 @@ class ConfigError(ValueError):
     """A config file that cannot be used; the message names the file."""
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     level: Optional[str] = None
     fail_on: Optional[str] = None
     source: Optional[str] = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def find_config(design_path: str | Path, cache: Optional[dict[Path, Config]] = None) -> Config:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
 
 from .findings import LEVELS, PILLARS, Finding, Report, level_rank
 from .loader import Loaded, load_file
@@ -18,8 +17,7 @@ class SelectionError(ValueError):
     """A --select/--ignore name that is no rule, code or pillar."""
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     level: Optional[str] = None  # None: the design's own level
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Optional
 
 Severity = Literal["error", "warning", "info"]
@@ -16,37 +15,51 @@ def level_rank(level: str) -> int:
     return LEVELS.index(level)
 
 
-@dataclass
+_FINDING_FIELDS = ("rule", "code", "severity", "pillar", "level", "message", "fix", "line", "column",
+                   "component", "acknowledged", "reason")
+
+
 class Finding:
-    rule: str
-    code: str
-    severity: Severity
-    pillar: str
-    level: str
-    message: str
-    fix: str
-    line: int
-    column: int
-    component: Optional[str] = None
-    acknowledged: bool = False
-    reason: Optional[str] = None
+    """One finding: a rule, where it points, what is wrong and how to fix it."""
+
+    # A plain class rather than a dataclass: lint creates it at start-up, and a
+    # dataclass costs a code generation pass at import.
+    __slots__ = _FINDING_FIELDS
+
+    def __init__(self, rule: str, code: str, severity: Severity, pillar: str, level: str, message: str,
+                 fix: str, line: int, column: int, component: Optional[str] = None,
+                 acknowledged: bool = False, reason: Optional[str] = None) -> None:
+        self.rule, self.code, self.severity, self.pillar, self.level = rule, code, severity, pillar, level
+        self.message, self.fix, self.line, self.column = message, fix, line, column
+        self.component, self.acknowledged, self.reason = component, acknowledged, reason
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {name: getattr(self, name) for name in _FINDING_FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Finding) and self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return f"Finding({self.code} {self.rule} {self.line}:{self.column} {self.message!r})"
 
 
-@dataclass
 class Report:
     """The findings of one design file."""
 
-    file: str
-    title: Optional[str] = None
-    level: str = "L5"
-    findings: list[Finding] = field(default_factory=list)
-    hidden: int = 0  # findings above the effective level, reported as a count
-    unreadable: bool = False  # the file could not be read as YAML at all
-    design: Any = None  # the validated design graph, for grading and rendering
-    source: Any = None  # the loaded file (positions), for findings added after lint
+    def __init__(self, file: str, title: Optional[str] = None, level: str = "L5",
+                 findings: Optional[list[Finding]] = None, hidden: int = 0, unreadable: bool = False,
+                 design: Any = None, source: Any = None) -> None:
+        self.file = file
+        self.title = title
+        self.level = level
+        self.findings: list[Finding] = findings if findings is not None else []
+        self.hidden = hidden  # findings above the effective level, reported as a count
+        self.unreadable = unreadable  # the file could not be read as YAML at all
+        self.design = design  # the validated design graph, for grading and rendering
+        self.source = source  # the loaded file (positions), for findings added after lint
+
+    def __repr__(self) -> str:
+        return f"Report({self.file!r}, {len(self.findings)} findings)"
 
     def counts(self) -> dict[str, int]:
         counts = {s: 0 for s in SEVERITIES}

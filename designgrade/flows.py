@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 Path_ = tuple[Any, ...]
 
@@ -15,8 +14,7 @@ ONLINE_KINDS = frozenset({
 })
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     src: str
     dst: str
     mode: str
@@ -29,8 +27,7 @@ class Edge:
         return f"{self.src} -> {self.dst}"
 
 
-@dataclass(frozen=True)
-class RawEdge:
+class RawEdge(NamedTuple):
     """An edge as written, before its endpoints are known to exist."""
 
     src: str

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import base64
 import datetime
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, Optional
 
 import yaml
 
@@ -33,14 +32,12 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 Path_ = tuple[Any, ...]
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     line: int
     column: int
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """Something wrong with the file itself, found before validation."""
 
     rule: str  # invalid-yaml or duplicate-key
@@ -50,11 +47,16 @@ class LoadProblem:
     path: Path_ = ()
 
 
-@dataclass
 class Loaded:
-    data: Any = None
-    positions: dict[Path_, Position] = field(default_factory=dict)
-    problems: list[LoadProblem] = field(default_factory=list)
+    """A loaded file: its data, the position of every node, and what was wrong with it."""
+
+    __slots__ = ("data", "positions", "problems")
+
+    def __init__(self, data: Any = None, positions: Optional[dict[Path_, Position]] = None,
+                 problems: Optional[list[LoadProblem]] = None) -> None:
+        self.data = data
+        self.positions: dict[Path_, Position] = positions if positions is not None else {}
+        self.problems: list[LoadProblem] = problems if problems is not None else []
 
     @property
     def fatal(self) -> bool:

@@ -5,7 +5,10 @@ these classes. Every model forbids unknown keys so typos surface as findings.
 
 Annotations are real objects here, not strings (no ``from __future__ import annotations``):
 pydantic would otherwise evaluate each one at import, which doubled ``lint``'s start-up.
-Models are built lazily (``defer_build``): ``lint`` validates a component with the model
+List defaults are written ``[]`` (pydantic copies them per instance) rather than
+``default_factory=list``: pydantic inspects a factory's signature, which for a builtin costs
+a tokenizer run per field. Kinds without fields of their own share one model, and models are built lazily
+(``defer_build``): ``lint`` validates a component with the model
 of its own kind only, so a design pays for the kinds it uses, not for all of them.
 """
 
@@ -70,11 +73,11 @@ class Strict(BaseModel):
 
 
 class Metrics(Strict):
-    business: list[str] = Field(default_factory=list, description="What the business tracks.")
-    online: list[str] = Field(default_factory=list, description="What an A/B test reads.")
-    offline: list[str] = Field(default_factory=list, description="What model evaluation reads.")
+    business: list[str] = Field(default=[], description="What the business tracks.")
+    online: list[str] = Field(default=[], description="What an A/B test reads.")
+    offline: list[str] = Field(default=[], description="What model evaluation reads.")
     guardrails: list[str] = Field(
-        default_factory=list, description="Must not get worse while the goal improves."
+        default=[], description="Must not get worse while the goal improves."
     )
 
 
@@ -90,7 +93,7 @@ class DataSpec(Strict):
     labels: Optional[Labels] = None
     label_delay: Optional[Duration] = Field(None, description="How long until the truth is known.")
     class_imbalance: Optional[bool] = None
-    imbalance_handling: list[str] = Field(default_factory=list)
+    imbalance_handling: list[str] = Field(default=[])
 
 
 class Problem(Strict):
@@ -141,8 +144,15 @@ class Performance(Strict):
     label_delay: Optional[Duration] = None
 
 
-class Client(ComponentBase):
-    kind: Literal["client"]
+
+class PlainComponent(ComponentBase):
+    """A component of a kind with no fields of its own."""
+
+    kind: Literal[
+        "client", "data_lake", "data_warehouse", "stream_processor", "data_validation",
+        "experiment_tracking", "key_value_store", "cache", "load_balancer", "api_gateway",
+        "guardrails", "prompt_registry", "semantic_cache", "service", "database",
+    ]
 
 
 class SourceDb(ComponentBase):
@@ -155,16 +165,7 @@ class EventStream(ComponentBase):
     retention: Optional[Duration] = None
 
 
-class DataLake(ComponentBase):
-    kind: Literal["data_lake"]
 
-
-class DataWarehouse(ComponentBase):
-    kind: Literal["data_warehouse"]
-
-
-class StreamProcessor(ComponentBase):
-    kind: Literal["stream_processor"]
 
 
 class BatchProcessor(ComponentBase):
@@ -172,16 +173,13 @@ class BatchProcessor(ComponentBase):
     schedule: Optional[Schedule] = None
 
 
-class DataValidation(ComponentBase):
-    kind: Literal["data_validation"]
-
 
 class FeatureStore(ComponentBase):
     kind: Literal["feature_store"]
     online_store: Optional[str] = Field(None, description="The online store's tech, e.g. redis.")
     offline_store: Optional[str] = Field(None, description="The offline store's tech, e.g. s3.")
     point_in_time: Optional[bool] = None
-    features: list[Feature] = Field(default_factory=list)
+    features: list[Feature] = Field(default=[])
 
 
 class VectorDb(ComponentBase):
@@ -199,13 +197,10 @@ class TrainingPipeline(ComponentBase):
     evaluation: Optional[Evaluation] = None
 
 
-class ExperimentTracking(ComponentBase):
-    kind: Literal["experiment_tracking"]
-
 
 class ModelRegistry(ComponentBase):
     kind: Literal["model_registry"]
-    stages: list[str] = Field(default_factory=list)
+    stages: list[str] = Field(default=[])
 
 
 class BatchInference(ComponentBase):
@@ -218,7 +213,7 @@ class OnlineServing(ComponentBase):
     replicas: Optional[Annotated[int, Field(ge=1)]] = None
     max_qps_per_replica: Optional[Quantity] = None
     hardware: Optional[Hardware] = None
-    optimizations: list[Optimization] = Field(default_factory=list)
+    optimizations: list[Optimization] = Field(default=[])
     autoscaling: Optional[Autoscaling] = None
     container: Optional[str] = None
     platform: Optional[str] = None
@@ -227,34 +222,22 @@ class OnlineServing(ComponentBase):
     )
 
 
-class KeyValueStore(ComponentBase):
-    kind: Literal["key_value_store"]
 
 
-class Cache(ComponentBase):
-    kind: Literal["cache"]
-
-
-class LoadBalancer(ComponentBase):
-    kind: Literal["load_balancer"]
-
-
-class ApiGateway(ComponentBase):
-    kind: Literal["api_gateway"]
 
 
 class Experimentation(ComponentBase):
     kind: Literal["experimentation"]
     method: Optional[Method] = None
-    guardrail_metrics: list[str] = Field(default_factory=list)
+    guardrail_metrics: list[str] = Field(default=[])
 
 
 class Monitoring(ComponentBase):
     kind: Literal["monitoring"]
     data_drift: Optional[DataDrift] = None
     performance: Optional[Performance] = None
-    system: list[str] = Field(default_factory=list)
-    alerts: list[str] = Field(default_factory=list)
+    system: list[str] = Field(default=[])
+    alerts: list[str] = Field(default=[])
 
 
 class Llm(ComponentBase):
@@ -268,9 +251,6 @@ class EmbeddingModel(ComponentBase):
     version: Optional[Text] = None
 
 
-class Guardrails(ComponentBase):
-    kind: Literal["guardrails"]
-
 
 Scalar = Union[str, int, float, bool]
 
@@ -281,9 +261,6 @@ class LlmGateway(ComponentBase):
     budget: Optional[Union[str, float]] = None
 
 
-class PromptRegistry(ComponentBase):
-    kind: Literal["prompt_registry"]
-
 
 class LlmEvaluation(ComponentBase):
     kind: Literal["llm_evaluation"]
@@ -291,29 +268,29 @@ class LlmEvaluation(ComponentBase):
     online: Optional[bool] = None
 
 
-class SemanticCache(ComponentBase):
-    kind: Literal["semantic_cache"]
 
-
-class Service(ComponentBase):
-    kind: Literal["service"]
-
-
-class Database(ComponentBase):
-    kind: Literal["database"]
 
 
 COMPONENT_MODELS: tuple[type[ComponentBase], ...] = (
-    Client, SourceDb, EventStream, DataLake, DataWarehouse, StreamProcessor, BatchProcessor,
-    DataValidation, FeatureStore, VectorDb, TrainingPipeline, ExperimentTracking, ModelRegistry,
-    BatchInference, OnlineServing, KeyValueStore, Cache, LoadBalancer, ApiGateway,
-    Experimentation, Monitoring, Llm, EmbeddingModel, Guardrails, LlmGateway, PromptRegistry,
-    LlmEvaluation, SemanticCache, Service, Database,
+    PlainComponent, SourceDb, EventStream, BatchProcessor, FeatureStore, VectorDb, TrainingPipeline,
+    ModelRegistry, BatchInference, OnlineServing, Experimentation, Monitoring, Llm, EmbeddingModel,
+    LlmGateway, LlmEvaluation,
+)
+# The kinds in the order design-format.md lists them.
+KINDS: tuple[str, ...] = (
+    "client", "source_db", "event_stream", "data_lake", "data_warehouse", "stream_processor",
+    "batch_processor", "data_validation", "feature_store", "vector_db", "training_pipeline",
+    "experiment_tracking", "model_registry", "batch_inference", "online_serving", "key_value_store",
+    "cache", "load_balancer", "api_gateway", "experimentation", "monitoring", "llm", "embedding_model",
+    "guardrails", "llm_gateway", "prompt_registry", "llm_evaluation", "semantic_cache", "service",
+    "database",
 )
 KIND_MODELS: dict[str, type[ComponentBase]] = {
-    m.model_fields["kind"].annotation.__args__[0]: m for m in COMPONENT_MODELS  # type: ignore[union-attr]
+    kind: model
+    for model in COMPONENT_MODELS
+    for kind in model.model_fields["kind"].annotation.__args__  # type: ignore[union-attr]
 }
-KINDS: tuple[str, ...] = tuple(KIND_MODELS)
+KIND_MODELS = {kind: KIND_MODELS[kind] for kind in KINDS}
 
 Component = Annotated[Union[COMPONENT_MODELS], Field(discriminator="kind")]  # type: ignore[valid-type]
 
@@ -355,7 +332,7 @@ class Model(Strict):
     baseline: Optional[str] = Field(None, description="The simpler model it must beat.")
     trained_by: Optional[str] = Field(None, description="Component id.")
     served_by: Optional[str] = Field(None, description="Component id.")
-    features: list[str] = Field(default_factory=list)
+    features: list[str] = Field(default=[])
 
 
 class Gate(Strict):
@@ -391,7 +368,7 @@ class Design(DesignHeader):
     flows: list[FlowItem]
     models: Optional[dict[str, Model]] = None
     deployment: Optional[Deployment] = None
-    tradeoffs: list[Tradeoff] = Field(default_factory=list)
+    tradeoffs: list[Tradeoff] = Field(default=[])
 
 
 TOP_LEVEL_KEYS: tuple[str, ...] = (

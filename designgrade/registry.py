@@ -9,8 +9,7 @@ pillar, level and a line:column on each. The docstring is the documentation that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Optional
 
 if TYPE_CHECKING:
     from .graph import DesignGraph
@@ -20,8 +19,7 @@ SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 CODE = re.compile(r"^DG\d{3}$")
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One occurrence of a rule: where in the YAML, and what is wrong there."""
 
     path: tuple[Any, ...]
@@ -30,8 +28,7 @@ class Violation:
     component: Optional[str] = None
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     slug: str
     pillar: str

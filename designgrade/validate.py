@@ -10,8 +10,7 @@ from __future__ import annotations
 import copy
 import difflib
 import re
-from dataclasses import dataclass, field
-from typing import Any, Optional, Union, get_args, get_origin
+from typing import Any, NamedTuple, Optional, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -22,8 +21,7 @@ Path_ = tuple[Any, ...]
 _ID = re.compile(m.COMPONENT_ID)
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     """A schema violation: where it is and what to do about it."""
 
     path: Path_
@@ -37,11 +35,10 @@ class Unresolved(m.ComponentBase):
     kind: Optional[str] = None
 
 
-@dataclass
-class Validated:
+class Validated(NamedTuple):
     design: m.Design
-    edges: list[RawEdge] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
+    edges: list[RawEdge]
+    issues: list[Issue]
 
 
 def did_you_mean(word: Any, choices: Any) -> str:

@@ -25,7 +25,7 @@ class Criterion(Strict):
     title: str
     points: Annotated[float, Field(gt=0, le=1000)]
     rules: list[str] = Field(
-        default_factory=list,
+        default=[],
         description="Automatic: the criterion passes when none of these rules (or checks) fires.",
     )
     partial: bool = Field(False, description="Automatic: credit in proportion to the rules that do not fire.")
@@ -46,7 +46,7 @@ class Section(Strict):
 
 class Bar(Strict):
     min_score: Annotated[float, Field(ge=0, le=100)] = Field(description="Percent of the points at this level.")
-    must_pass: list[str] = Field(default_factory=list, description="Criterion ids that must pass.")
+    must_pass: list[str] = Field(default=[], description="Criterion ids that must pass.")
 
 
 class Match(Strict):
@@ -55,14 +55,14 @@ class Match(Strict):
     kind: Optional[str] = None
     tech: Optional[Union[str, list[str]]] = None
     fields: dict[str, Union[FieldValue, list[FieldValue]]] = Field(
-        default_factory=dict, description="Field values that must match (a list: any of them)."
+        default={}, description="Field values that must match (a list: any of them)."
     )
 
 
 class PathSpec(Strict):
     from_: str = Field(alias="from", description="A component kind.")
     to: str = Field(description="A component kind.")
-    modes: list[Mode] = Field(default_factory=list, description="Only along flows of these modes (default: any).")
+    modes: list[Mode] = Field(default=[], description="Only along flows of these modes (default: any).")
 
 
 class Check(Strict):
@@ -89,4 +89,4 @@ class Rubric(Strict):
     )
     sections: list[Section] = Field(min_length=1)
     bars: dict[Level, Bar] = Field(min_length=1)
-    checks: list[Check] = Field(default_factory=list)
+    checks: list[Check] = Field(default=[])

@@ -1,0 +1,160 @@
+"""Architecture diagrams of a design: SVG, PNG, PDF, DOT or Mermaid, with the findings
+drawn on top (outlines by severity, dashed "missing: X" placeholders).
+
+Library API (the CLI's ``designgrade render`` wraps it):
+
+- :func:`render` draws a linted design (a DesignGraph and its findings) in memory;
+- :func:`render_file` lints a design file and writes the picture atomically;
+- :class:`RenderError` is the only exception, with a one-line message;
+- :data:`FORMATS` lists the formats.
+
+Nothing here prints or exits, and ``import designgrade.render`` does not import
+diagrams or graphviz: they load only when a DOT-based format is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Optional, Sequence, Union
+
+from .errors import GRAPHVIZ_HINT, RenderError
+
+__all__ = ["FORMATS", "RenderError", "render", "render_design", "render_file", "format_for", "GRAPHVIZ_HINT"]
+
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf", "dot", "mermaid")
+TEXT_FORMATS = frozenset({"svg", "dot", "mermaid"})
+GRAPHVIZ_FORMATS = frozenset({"svg", "png", "pdf"})
+SUFFIXES: dict[str, str] = {
+    ".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot",
+    ".mmd": "mermaid", ".mermaid": "mermaid",
+}
+
+
+def format_for(out_path: Union[str, os.PathLike[str]]) -> str:
+    """The format named by an output file's suffix, or RenderError."""
+    suffix = Path(out_path).suffix.lower()
+    if suffix in SUFFIXES:
+        return SUFFIXES[suffix]
+    known = ", ".join(sorted(SUFFIXES))
+    raise RenderError(
+        f"cannot tell the format from '{Path(out_path).name}': use a suffix ({known}) or give the format"
+    )
+
+
+def render(graph: Any, findings: Optional[Sequence[Any]], fmt: str, *, title: Optional[str] = None) -> Union[str, bytes]:
+    """Draw ``graph`` (a DesignGraph) in ``fmt``.
+
+    ``findings``: the lint findings to overlay (outlines, tooltips, missing parts); an
+    empty list draws the overlay with nothing flagged; None draws the clean design.
+    Returns text for dot, mermaid and svg, bytes for png and pdf.
+    """
+    fmt = _check_format(fmt)
+    from .layout import build_scene
+
+    if graph is None or not getattr(graph, "components", None):
+        raise RenderError("the design has no components to draw")
+    scene = build_scene(graph, findings, title)
+    if fmt == "mermaid":
+        from .mermaid import scene_to_mermaid
+
+        return scene_to_mermaid(scene)
+    if fmt in GRAPHVIZ_FORMATS:
+        from .backend import dot_executable
+
+        dot_executable()  # fail fast, before building anything, when Graphviz is missing
+    from .dot import scene_to_dot
+
+    source = scene_to_dot(scene)
+    if fmt == "dot":
+        return source
+    from .backend import run_dot
+
+    if fmt == "svg":
+        from .svg import icon_root, inline_images
+
+        return inline_images(run_dot(source, "svg").decode("utf-8"), icon_root())
+    return run_dot(source, fmt)
+
+
+def render_design(
+    design_path: Union[str, os.PathLike[str]],
+    fmt: str,
+    findings: bool = True,
+    level: Optional[str] = None,
+) -> Union[str, bytes]:
+    """Lint ``design_path`` and draw it in ``fmt`` (in memory). Raises RenderError."""
+    from ..engine import Options, lint
+
+    fmt = _check_format(fmt)
+    if not Path(design_path).is_file():
+        raise RenderError(f"cannot read '{design_path}': no such file")
+    report = lint(design_path, Options(level=level))
+    if report.unreadable:
+        first = report.findings[0] if report.findings else None
+        where = f":{first.line}:{first.column}" if first else ""
+        why = f": {first.message}" if first else ""
+        raise RenderError(f"{design_path}{where}: cannot draw a design that is not valid YAML{why}")
+    graph = report.design
+    if graph is None or not getattr(graph, "components", None):
+        raise RenderError(
+            f"{design_path}: nothing to draw: the design has no valid components "
+            f"(run 'designgrade lint {design_path}' for the schema errors)"
+        )
+    return render(graph, report.findings if findings else None, fmt)
+
+
+def render_file(
+    design_path: Union[str, os.PathLike[str]],
+    out_path: Optional[Union[str, os.PathLike[str]]],
+    fmt: Optional[str] = None,
+    findings: bool = True,
+    level: Optional[str] = None,
+) -> Optional[Union[str, bytes]]:
+    """Lint ``design_path`` and write its diagram to ``out_path`` (atomically).
+
+    ``fmt`` defaults to the suffix of ``out_path`` (``.md`` writes a fenced Mermaid
+    block); ``findings`` draws the overlay; ``level`` is the lint level (default: the
+    design's own). Without ``out_path`` the picture is returned instead. Raises
+    RenderError, and then leaves no file behind. It never writes over the design itself
+    or over another YAML file.
+    """
+    if out_path is None:
+        return render_design(design_path, fmt or "mermaid", findings, level)
+    out = Path(out_path)
+    markdown = out.suffix.lower() == ".md"
+    fmt = _check_format(fmt) if fmt is not None else ("mermaid" if markdown else format_for(out))
+    if not out.parent.is_dir():
+        raise RenderError(f"cannot write '{out}': the folder '{out.parent}' does not exist")
+    if out.exists() and (out.suffix.lower() in (".yaml", ".yml") or
+                         (Path(design_path).exists() and out.resolve() == Path(design_path).resolve())):
+        raise RenderError(f"refusing to write the diagram over '{out}': choose an output such as arch.svg")
+    picture = render_design(design_path, fmt, findings, level)
+    if markdown and fmt == "mermaid":
+        picture = f"```mermaid\n{str(picture).rstrip()}\n```\n"
+    data = picture.encode("utf-8") if isinstance(picture, str) else picture
+    _write_atomic(out, data)
+    return None
+
+
+def _check_format(fmt: str) -> str:
+    name = str(fmt).strip().lower()
+    if name not in FORMATS:
+        raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+    return name
+
+
+def _write_atomic(out: Path, data: bytes) -> None:
+    """A temp file in the target folder, then os.replace: readers never see half a file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
