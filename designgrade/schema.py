@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-SCHEMA_ID = "https://designgrade.dev/schemas/design.schema.json"
+SCHEMA_ID = "urn:designgrade:schema:design:1"
 
 
 def design_schema() -> dict[str, Any]:
@@ -23,7 +23,7 @@ def design_schema_text() -> str:
     return json.dumps(design_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-RUBRIC_SCHEMA_ID = "https://designgrade.dev/schemas/rubric.schema.json"
+RUBRIC_SCHEMA_ID = "urn:designgrade:schema:rubric:1"
 
 
 def rubric_schema() -> dict[str, Any]:
