@@ -148,8 +148,11 @@ def _exit_code(reports: list[Any], fail_on: str) -> int:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write one report per design plus a summary here.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: the cores).")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True)
+@click.option("--compare", "compare_path", type=click.Path(dir_okay=False), metavar="FILE",
+              help="An earlier run's results.jsonl: print how each score and verdict moved "
+                   "(with --out, also compare.csv).")
 def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], fmts: tuple[str, ...],
-          out_dir: Optional[str], jobs: Optional[int], fail_on: str) -> None:
+          out_dir: Optional[str], jobs: Optional[int], fail_on: str, compare_path: Optional[str] = None) -> None:
     """Score designs against a rubric, with level verdicts.
 
     \b
@@ -157,6 +160,7 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
       designgrade grade submissions/ --rubric l6
       designgrade grade alice.yaml --rubric l5 --scores scores.yaml --format json
       designgrade grade submissions/ --out reports/ --format html --format md --format json
+      designgrade grade submissions/ --rubric l6 --compare reports/results.jsonl
     Rules run at the rubric's highest bar (L6 for l6), whatever the design's own level.
     """
     from .engine import expand_paths
@@ -174,11 +178,44 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
         raise UsageProblem(f"no *.yaml or *.yml files under {', '.join(paths)}")
     for key in unmatched_scores(scores, files):
         click.echo(f"designgrade: warning: {scores_path}: '{key}' matches no submission being graded", err=True)
-    if out_dir is not None:
-        from .batch import write_reports
+    earlier = None
 
-        results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
-                                progress=_color(sys.stderr))
+    def echo_compare(results: list[Any]) -> None:
+        if earlier is None:
+            return
+        from .report.summary import compare, compare_lines
+        from .report.text import _clean
+
+        click.echo(f"changes since {_clean(str(compare_path))}:")
+        for line in compare_lines(compare(earlier, results)):
+            click.echo(line)
+
+    if compare_path is not None:
+        from .report.summary import CompareError, load_results
+
+        if out_dir is None and fmts and fmts[-1] == "json":
+            raise UsageProblem("--compare prints text lines: drop --format json, or add --out DIR "
+                               "(the JSON is then in DIR/results.jsonl and the comparison in DIR/compare.csv)")
+        try:
+            earlier = load_results(compare_path)
+        except CompareError as exc:
+            raise UsageProblem(str(exc)) from None
+    if out_dir is not None:
+        from .batch import BatchError, write_reports
+        from .report.summary import batch_totals, summary_row
+
+        try:
+            results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
+                                    progress=sys.stderr.isatty(), compare=earlier)
+        except BatchError as exc:
+            raise UsageProblem(str(exc)) from None
+        echo_compare(results)
+        totals = batch_totals([summary_row(r) for r in results])
+        line = f"{totals['designs']} design{'s' if totals['designs'] != 1 else ''} graded: " + ", ".join(
+            f"{count} meet {level}" for level, count in totals["meets"].items())
+        if totals["unreadable"]:
+            line += f"; {totals['unreadable']} unreadable"
+        click.echo(f"{line}; reports in {os.path.join(out_dir, 'index.html')}")
     else:
         results = [grade_file(f, rubric, manual_for(f, scores, files)) for f in files]
         fmt = fmts[-1] if fmts else "text"
@@ -190,14 +227,60 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
             from .report import grade_text
 
             click.echo(grade_text.render(results), nl=False)
+            if earlier is not None:
+                click.echo("")
+            echo_compare(results)
         else:
             raise UsageProblem(f"--format {fmt} writes files: add --out DIR")
     sys.exit(_exit_code([r.report for r in results], fail_on.lower()))
 
 
 @cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--task", required=True, metavar="TASK",
+              help="The problem: recommendation, ranking, search, ads_ctr, fraud_detection, classification, "
+                   "regression, forecasting, eta, content_moderation, anomaly_detection, llm_rag, "
+                   "llm_assistant or other.")
+@click.option("--title", default="", help="The design's title.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+def init(file: str, task: str, title: str, force: bool) -> None:
+    """Write a commented starter design for a task.
+
+    \b
+    Examples:
+      designgrade init design.yaml --task recommendation
+      designgrade init fraud.yaml --task fraud_detection --title "Card fraud"
+    Lint the result: each finding is a to-do, not a structure error.
+    """
+    from pathlib import Path
+
+    from .starter import TASKS, starter
+    from .validate import did_you_mean
+
+    if task not in TASKS:
+        hint = did_you_mean(task, TASKS) or f" (tasks: {', '.join(TASKS)})"
+        raise UsageProblem(f"unknown task '{task}'{hint}")
+    target = Path(file)
+    if target.exists() and not force:
+        raise UsageProblem(f"{file} exists; choose another name or add --force to overwrite it")
+    if not target.parent.is_dir():
+        raise UsageProblem(f"cannot write {file}: the folder {target.parent} does not exist")
+    schema = target.parent / "design.schema.json"
+    text = starter(task, title, schema.name if schema.exists() else None)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, target)
+    click.echo(f"wrote {file}: a starter {task} design; next: designgrade lint {file}")
+
+
+@cli.command()
 def rubrics() -> None:
-    """List the built-in rubrics with their sections, weights and bars."""
+    """List the built-in rubrics with their sections, weights and bars.
+
+    \b
+    Example:
+      designgrade rubrics
+    """
     from .rubric.load import builtin_rubrics
 
     for rubric in builtin_rubrics():
@@ -214,7 +297,12 @@ def rubrics() -> None:
 @cli.command("check-rubric")
 @click.argument("file", type=click.Path(dir_okay=False))
 def check_rubric(file: str) -> None:
-    """Validate a custom rubric file: every problem with line:col and a did-you-mean."""
+    """Validate a custom rubric file: every problem with line:col and a did-you-mean.
+
+    \b
+    Example:
+      designgrade check-rubric team-rubric.yaml
+    """
     from .rubric.load import RubricError, load_rubric
 
     try:
@@ -231,7 +319,13 @@ def check_rubric(file: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def rules(fmt: str) -> None:
-    """List the rule catalog: code, slug, pillar, severity, level, summary."""
+    """List the rule catalog: code, slug, pillar, severity, level, summary.
+
+    \b
+    Examples:
+      designgrade rules
+      designgrade rules --format json | jq '.[] | select(.level == "L6")'
+    """
     from .catalog import rules_json, rules_markdown, rules_table
 
     click.echo({"json": rules_json, "markdown": rules_markdown, "text": rules_table}[fmt](), nl=False)
@@ -265,7 +359,13 @@ def explain(rule: str) -> None:
               help="json: the JSON Schema; markdown: the format reference (docs/design-format.md).")
 @click.option("--rubric", "of_rubric", is_flag=True, help="The JSON Schema of the rubric format instead.")
 def schema(fmt: str, of_rubric: bool) -> None:
-    """Print the JSON Schema of the design format (for editors and validators)."""
+    """Print the JSON Schema of the design format (for editors and validators).
+
+    \b
+    Examples:
+      designgrade schema > design.schema.json
+      designgrade schema --rubric > rubric.schema.json
+    """
     if of_rubric:
         from .schema import rubric_schema_text
 
@@ -285,7 +385,8 @@ def schema(fmt: str, of_rubric: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", "out", type=click.Path(dir_okay=False), help="Where to write; the suffix picks the format.")
 @click.option("--format", "fmt", type=click.Choice(["svg", "png", "pdf", "dot", "mermaid"]),
-              help="Default: from -o's suffix (.svg .png .pdf .dot .md/.mmd); mermaid prints to stdout without -o.")
+              help="Default: from -o's suffix (.svg .png .pdf .dot .mmd, or .md for a fenced Mermaid block); "
+                   "without -o, Mermaid to stdout.")
 @click.option("--findings/--no-findings", default=True, show_default=True,
               help="Draw findings and missing parts on the diagram.")
 @click.option("--level", type=LEVEL_CHOICE, help="Level whose findings are drawn (default: the design's).")
@@ -303,12 +404,12 @@ def render(file: str, out: Optional[str], fmt: Optional[str], findings: bool, le
     if out is None and fmt not in (None, "mermaid", "dot"):
         raise UsageProblem(f"--format {fmt} needs -o OUT (a binary or large file is not printed)")
     try:
-        result = render_file(file, out, fmt=fmt or (None if out else "mermaid"), findings=findings,
-                             level=level and level.upper())
+        result = render_file(file, out, fmt=fmt, findings=findings, level=level and level.upper())
     except RenderError as exc:
         raise UsageProblem(str(exc)) from None
     if out is None and result is not None:
-        click.echo(result, nl=False)
+        text = result if isinstance(result, str) else result.decode("utf-8")
+        click.echo(text if text.endswith("\n") else text + "\n", nl=False)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

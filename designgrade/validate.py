@@ -44,7 +44,11 @@ class Validated(NamedTuple):
 def did_you_mean(word: Any, choices: Any) -> str:
     if not isinstance(word, str):
         return ""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not match and len(word) >= 3:
+        # a shortened name ('fraud' for fraud_detection) is as good a clue as a typo
+        match = [c for c in choices if c.startswith(word.lower())][:1]
     return f"; did you mean '{match[0]}'?" if match else ""
 
 

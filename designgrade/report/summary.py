@@ -1,0 +1,415 @@
+"""What the batch reports say, independent of their format.
+
+- :func:`design_view`: everything one design's report shows (verdict, sections, criteria
+  met and missed, findings with why/fix/sources, trade-offs, manual scores), as plain
+  data that the HTML and Markdown writers lay out. Nothing here escapes: each writer
+  escapes candidate text for its own language.
+- :func:`summary_row`, :func:`summary_csv`: one row per submission for index.html and
+  summary.csv.
+- :func:`load_results`, :func:`compare`, :func:`compare_lines`, :func:`compare_csv`:
+  regrading after a rubric change, against a results.jsonl of an earlier run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Optional, Sequence
+
+SEVERITY_ORDER = ("error", "warning", "info")
+
+
+def num(value: Optional[float]) -> str:
+    """71.5 -> '71.5', 78.0 -> '78', None -> '–'."""
+    if value is None:
+        return "\u2013"
+    return f"{value:.1f}".rstrip("0").rstrip(".") or "0"
+
+
+def _percent(points: float, maximum: float) -> Optional[float]:
+    return 100.0 * points / maximum if maximum else None
+
+
+# --- one design ---------------------------------------------------------------------------
+
+
+def _rule_docs(rule: str, checks: dict[str, Any]) -> tuple[str, list[str]]:
+    """(why, sources) of a rule, or of a rubric check (its rationale)."""
+    from ..registry import find_rule
+
+    found = find_rule(rule)
+    if found is not None:
+        sections = found.sections()
+        why = " ".join(sections.get("Why is this bad?", "").split())
+        sources: list[str] = []
+        for line in sections.get("References", "").splitlines():
+            text = line.strip()
+            if text.startswith(("- ", "* ")):
+                sources.append(text[2:].strip())
+            elif text and sources:  # a wrapped item goes on
+                sources[-1] += " " + text
+            elif text:
+                sources.append(text)
+        return why, sources
+    check = checks.get(rule)
+    if check is not None:
+        return " ".join(str(check.rationale).split()), ["this rubric's own check"]
+    return "", []
+
+
+def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
+    """Everything a report shows about one graded design, in reading order."""
+    report, score = graded.report, graded.score
+    checks = {c.id: c for c in getattr(rubric, "checks", [])} if rubric is not None else {}
+    criteria_meta = ({c.id: c for s in rubric.sections for c in s.criteria} if rubric is not None else {})
+    bars = getattr(rubric, "bars", {}) if rubric is not None else {}
+
+    verdicts = []
+    for level, bar in score.bars.items():
+        verdicts.append({
+            "level": level, "verdict": score.verdict.get(level, "below"), "percent": bar.get("percent"),
+            "min_score": bar.get("min_score"), "blocking": list(bar.get("blocking") or []),
+            "below_min_score": bool(bar.get("below_min_score")),
+        })
+    met_levels = [v["level"] for v in verdicts if v["verdict"] == "meets"]
+    headline = " · ".join(f"{'Meets' if v['verdict'] == 'meets' else 'Below'} {v['level']}" for v in verdicts)
+    overall = "meets" if verdicts and all(v["verdict"] == "meets" for v in verdicts) else \
+        "partial" if met_levels else "below"
+
+    def criterion(c: Any) -> dict[str, Any]:
+        meta = criteria_meta.get(c.id)
+        must = [level for level, bar in bars.items() if c.id in bar.must_pass]
+        return {
+            "id": c.id, "title": c.title, "points": c.points, "earned": c.earned, "scored_by": c.scored_by,
+            "fired": list(c.fired), "acknowledged": list(c.acknowledged), "comment": c.comment,
+            "source": c.source, "level": c.level, "passed": c.passed, "must_pass_for": must,
+            "guidance": getattr(meta, "guidance", None), "manual": c.manual,
+        }
+
+    sections = []
+    for s in score.sections:
+        items = [criterion(c) for c in s.criteria]
+        sections.append({
+            "id": s.id, "title": s.title, "weight": s.weight, "points": s.points, "max": s.max,
+            "percent": s.percent,
+            "met": [c for c in items if c["earned"] is not None and c["earned"] + 1e-9 >= c["points"]],
+            "missed": [c for c in items if c["earned"] is not None and c["earned"] + 1e-9 < c["points"]],
+            "unscored": [c for c in items if c["earned"] is None],
+        })
+
+    findings, tradeoffs = [], []
+    rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
+    for f in sorted(report.findings, key=lambda f: (rank.get(f.severity, 3), f.line, f.column)):
+        why, sources = _rule_docs(f.rule, checks)
+        item = {
+            "severity": f.severity, "code": f.code, "rule": f.rule, "pillar": f.pillar, "level": f.level,
+            "message": f.message, "fix": f.fix, "line": f.line, "column": f.column, "component": f.component,
+            "location": f"{report.file}:{f.line}:{f.column}", "why": why, "sources": sources,
+            "acknowledged": f.acknowledged, "reason": f.reason,
+        }
+        (tradeoffs if f.acknowledged else findings).append(item)
+
+    manual = [c for s in sections for c in s["met"] + s["missed"] if c["scored_by"] == "manual"]
+    unscored = [c for s in sections for c in s["unscored"]]
+    problem = None
+    if report.unreadable:
+        first = report.findings[0] if report.findings else None
+        problem = (f"{report.file}:{first.line}:{first.column}: {first.message}" if first
+                   else f"{report.file}: the file could not be read")
+    return {
+        "file": report.file,
+        "title": report.title or "(untitled)",
+        "untitled": not report.title,
+        "unreadable": report.unreadable,
+        "problem": problem,
+        "rubric": score.rubric,
+        "rubric_title": getattr(rubric, "title", None),
+        "points": score.points,
+        "max": score.max,
+        "percent": _percent(score.points, score.max),
+        "verdicts": verdicts,
+        "headline": headline,
+        "overall": overall,
+        "blocking": list(score.verdict.get("blocking") or []),
+        "weakest": score.weakest,
+        "maturity": score.maturity,
+        "counts": report.counts(),
+        "hidden": report.hidden,
+        "sections": sections,
+        "findings": findings,
+        "tradeoffs": tradeoffs,
+        "manual": manual,
+        "unscored": unscored,
+    }
+
+
+# --- the batch summary --------------------------------------------------------------------
+
+
+def summary_row(graded: Any, links: Optional[dict[str, str]] = None) -> dict[str, Any]:
+    """One submission's row of index.html and summary.csv."""
+    report, score = graded.report, graded.score
+    return {
+        "file": report.file,
+        "title": report.title or "(untitled)",
+        "untitled": not report.title,
+        "unreadable": report.unreadable,
+        "points": score.points,
+        "max": score.max,
+        "percent": _percent(score.points, score.max),
+        "sections": [{"id": s.id, "title": s.title, "weight": s.weight, "points": s.points, "max": s.max,
+                      "percent": s.percent}
+                     for s in score.sections],
+        "verdicts": {level: score.verdict.get(level, "below") for level in score.bars},
+        "blocking": list(score.verdict.get("blocking") or []),
+        "counts": report.counts(),
+        "acknowledged": sum(1 for f in report.findings if f.acknowledged),
+        "links": dict(links or {}),
+    }
+
+
+def batch_totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    bars: dict[str, int] = {}
+    for row in rows:
+        for level, verdict in row["verdicts"].items():
+            bars[level] = bars.get(level, 0) + (verdict == "meets")
+    return {
+        "designs": len(rows),
+        "meets": bars,
+        "unreadable": sum(1 for r in rows if r["unreadable"]),
+        "counts": {s: sum(r["counts"][s] for r in rows) for s in SEVERITY_ORDER},
+    }
+
+
+def _cell(text: Any) -> str:
+    """A CSV text cell that a spreadsheet never evaluates as a formula (OWASP CSV injection)."""
+    value = "" if text is None else str(text)
+    value = "".join(ch if ch.isprintable() else " " for ch in value)
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        value = "'" + value
+    return value
+
+
+def summary_csv(rows: Sequence[dict[str, Any]]) -> str:
+    section_ids: list[str] = []
+    levels: list[str] = []
+    for row in rows:
+        for s in row["sections"]:
+            if s["id"] not in section_ids:
+                section_ids.append(s["id"])
+        for level in row["verdicts"]:
+            if level not in levels:
+                levels.append(level)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "title", "points", "max", "percent", *section_ids, *levels, "blocking",
+                     "errors", "warnings", "info", "acknowledged", "unreadable", "report"])
+    for row in rows:
+        by_id = {s["id"]: s for s in row["sections"]}
+        writer.writerow([
+            _cell(row["file"]), _cell(row["title"]), num(row["points"]), num(row["max"]),
+            "" if row["percent"] is None else f"{row['percent']:.1f}",
+            *["" if sid not in by_id or not by_id[sid]["max"] else num(by_id[sid]["points"]) for sid in section_ids],
+            *[row["verdicts"].get(level, "") for level in levels],
+            _cell(" ".join(row["blocking"])),
+            row["counts"]["error"], row["counts"]["warning"], row["counts"]["info"], row["acknowledged"],
+            "yes" if row["unreadable"] else "no",
+            _cell(next(iter(row["links"].values()), "")),
+        ])
+    return out.getvalue()
+
+
+# --- regrading: compare with an earlier results.jsonl ------------------------------------
+
+
+class CompareError(Exception):
+    """The --compare file cannot be used; the message names file:line and what to do."""
+
+
+@dataclass
+class Earlier:
+    file: str
+    title: Optional[str]
+    points: float
+    max: float
+    verdicts: dict[str, str]
+
+
+def load_results(path: str) -> list[Earlier]:
+    """The submissions of an earlier run's results.jsonl (one cli.md JSON object a line)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise CompareError(f"{path}: cannot read the earlier results: {reason}; give the results.jsonl "
+                           "of an earlier 'designgrade grade --out' run") from None
+    found: list[Earlier] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            score = data["score"]
+            verdict = score.get("verdict") or {}
+            found.append(Earlier(
+                file=str(data["file"]), title=data.get("title"), points=float(score["points"]),
+                max=float(score.get("max") or 0),
+                verdicts={k: str(v) for k, v in verdict.items() if k != "blocking" and isinstance(v, str)},
+            ))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise CompareError(f"{path}:{number}:1: not a designgrade result (one JSON object with 'file' and "
+                               "'score' a line); give the results.jsonl of an earlier 'designgrade grade "
+                               "--out' run") from None
+    return found
+
+
+@dataclass
+class Change:
+    file: str
+    status: str  # "changed", "unchanged", "new" or "removed"
+    title: Optional[str] = None
+    old_points: Optional[float] = None
+    new_points: Optional[float] = None
+    old_max: Optional[float] = None
+    new_max: Optional[float] = None
+    old_verdicts: dict[str, str] = field(default_factory=dict)
+    new_verdicts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def same_scale(self) -> bool:
+        return self.old_max is None or self.new_max is None or self.old_max == self.new_max
+
+    def value(self, which: str) -> Optional[float]:
+        points = self.old_points if which == "old" else self.new_points
+        maximum = self.old_max if which == "old" else self.new_max
+        if points is None or self.same_scale or not maximum:
+            return points
+        return 100.0 * points / maximum
+
+    @property
+    def delta(self) -> Optional[float]:
+        old, new = self.value("old"), self.value("new")
+        return None if old is None or new is None else round(new, 1) - round(old, 1)
+
+
+def _key(path: str) -> str:
+    return os.path.normpath(path)
+
+
+def compare(earlier: Sequence[Earlier], graded: Iterable[Any]) -> list[Change]:
+    """Per submission, how score and verdicts moved; submissions are matched by path, then
+    by file name when that is unique on both sides. New ones in input order, then removed."""
+    graded = list(graded)
+    old_by_key = {_key(e.file): e for e in earlier}
+    matched: dict[int, Earlier] = {}
+    for index, item in enumerate(graded):
+        found = old_by_key.get(_key(item.report.file))
+        if found is not None:
+            matched[index] = found
+    used = {id(e) for e in matched.values()}
+    left_old = [e for e in earlier if id(e) not in used]
+    old_names: dict[str, list[Earlier]] = {}
+    for e in left_old:
+        old_names.setdefault(os.path.basename(e.file), []).append(e)
+    new_names: dict[str, int] = {}
+    for index, item in enumerate(graded):
+        if index not in matched:
+            name = os.path.basename(item.report.file)
+            new_names[name] = new_names.get(name, 0) + 1
+    for index, item in enumerate(graded):
+        name = os.path.basename(item.report.file)
+        if index not in matched and new_names.get(name) == 1 and len(old_names.get(name, [])) == 1:
+            matched[index] = old_names[name][0]
+            used.add(id(old_names[name][0]))
+
+    changes: list[Change] = []
+    for index, item in enumerate(graded):
+        score = item.score
+        verdicts = {level: score.verdict.get(level, "below") for level in score.bars}
+        old = matched.get(index)
+        if old is None:
+            changes.append(Change(item.report.file, "new", item.report.title, new_points=score.points,
+                                  new_max=score.max, new_verdicts=verdicts))
+            continue
+        change = Change(item.report.file, "changed", item.report.title, old.points, score.points, old.max,
+                        score.max, old.verdicts, verdicts)
+        if change.delta == 0 and old.verdicts == verdicts:
+            change.status = "unchanged"
+        changes.append(change)
+    for e in earlier:
+        if id(e) not in used:
+            changes.append(Change(e.file, "removed", e.title, old_points=e.points, old_max=e.max,
+                                  old_verdicts=e.verdicts))
+    return changes
+
+
+def _score_text(change: Change, which: str) -> str:
+    if change.status in ("new", "removed"):
+        points = change.new_points if which == "new" else change.old_points
+        maximum = change.new_max if which == "new" else change.old_max
+        return f"{points:.1f}/{num(maximum)}"
+    value = change.value(which)
+    return f"{value:.1f}" + ("" if change.same_scale else "%") if value is not None else "\u2013"
+
+
+def _verdict_moves(change: Change) -> str:
+    moves, same = [], []
+    for level in sorted(set(change.old_verdicts) | set(change.new_verdicts)):
+        old, new = change.old_verdicts.get(level), change.new_verdicts.get(level)
+        if old == new:
+            same.append(f"{level} {new}")
+        elif old is None:
+            moves.append(f"{level} {new} (new bar)")
+        elif new is None:
+            moves.append(f"{level} was {old} (bar gone)")
+        else:
+            moves.append(f"{level} {old} -> {new}")
+    return "; ".join(moves) if moves else "verdicts unchanged (" + ", ".join(same) + ")"
+
+
+def _verdicts(verdicts: dict[str, str]) -> str:
+    return ", ".join(f"{level} {v}" for level, v in sorted(verdicts.items()))
+
+
+def compare_lines(changes: Sequence[Change]) -> list[str]:
+    """Text lines for stdout, like ``alice.yaml: 71.5 -> 78.0 (+6.5); L6 below -> meets``."""
+    from .text import _clean
+
+    lines = []
+    for c in changes:
+        name = _clean(c.file)
+        if c.status == "new":
+            lines.append(f"new: {name}: {_score_text(c, 'new')}; {_verdicts(c.new_verdicts)}")
+        elif c.status == "removed":
+            lines.append(f"removed: {name}: was {_score_text(c, 'old')}; {_verdicts(c.old_verdicts)}")
+        else:
+            scale = "" if c.same_scale else " (percent: the rubrics' maxima differ)"
+            lines.append(f"{name}: {_score_text(c, 'old')} -> {_score_text(c, 'new')} ({c.delta:+.1f}){scale}; "
+                         f"{_verdict_moves(c)}")
+    counted = {s: sum(1 for c in changes if c.status == s) for s in ("changed", "unchanged", "new", "removed")}
+    up = sum(1 for c in changes if c.delta is not None and c.delta > 0)
+    down = sum(1 for c in changes if c.delta is not None and c.delta < 0)
+    lines.append(f"compared {counted['changed'] + counted['unchanged']} submissions: {up} up, {down} down, "
+                 f"{counted['unchanged']} unchanged; {counted['new']} new, {counted['removed']} removed")
+    return lines
+
+
+def compare_csv(changes: Sequence[Change]) -> str:
+    levels = sorted({level for c in changes for level in (*c.old_verdicts, *c.new_verdicts)})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "title", "status", "old_points", "new_points", "delta", "old_max", "new_max",
+                     *[f"{level}_old" for level in levels], *[f"{level}_new" for level in levels]])
+    for c in changes:
+        writer.writerow([
+            _cell(c.file), _cell(c.title or ""), c.status, num(c.old_points) if c.old_points is not None else "",
+            num(c.new_points) if c.new_points is not None else "",
+            "" if c.delta is None else f"{c.delta:+.1f}",
+            "" if c.old_max is None else num(c.old_max), "" if c.new_max is None else num(c.new_max),
+            *[c.old_verdicts.get(level, "") for level in levels], *[c.new_verdicts.get(level, "") for level in levels],
+        ])
+    return out.getvalue()
