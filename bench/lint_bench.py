@@ -3,7 +3,8 @@
     .venv/bin/python bench/lint_bench.py [--runs 15]
 
 Prints the median CPU time (user + system) of fresh processes:
-- `designgrade lint` on an example and on a generated design of 500 components;
+- `designgrade lint` on an example, on every example at once, and on a generated design of
+  500 components;
 - `yamllint` on the same files (a peer that only parses and checks YAML style);
 - the floor of our stack: a process that imports PyYAML, click and pydantic, defines one
   model and loads the file, which no lint of ours can beat.
@@ -25,11 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 FLOOR = """
-import sys, yaml, click, pydantic
+import pathlib, sys, yaml, click, pydantic
 class M(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="allow")
     title: str = ""
-M.model_validate(yaml.load(open(sys.argv[1]), Loader=yaml.CSafeLoader))
+root = pathlib.Path(sys.argv[1])
+for path in sorted(root.rglob("*.yaml")) if root.is_dir() else [root]:
+    M.model_validate(yaml.load(open(path), Loader=yaml.CSafeLoader))
 """
 
 
@@ -50,16 +53,23 @@ def generated_design(n: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def median_time(cmd: list[str], runs: int) -> float:
-    """Median CPU seconds (user + system) of a fresh process: steadier than wall time when
-    the machine is busy, and what start-up work costs."""
-    times = []
+def cpu_time(cmd: list[str]) -> float:
+    """CPU seconds (user + system) of one fresh process: steadier than wall time on a
+    shared machine, and what start-up work costs."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def medians(commands: list[list[str]], runs: int) -> list[float]:
+    """Interleaved runs (a b c, a b c, ...) so that drift in machine speed hits every
+    command alike; the median of each."""
+    samples: list[list[float]] = [[] for _ in commands]
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        times.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
-    return statistics.median(times)
+        for index, cmd in enumerate(commands):
+            samples[index].append(cpu_time(cmd))
+    return [statistics.median(s) for s in samples]
 
 
 def main() -> None:
@@ -73,13 +83,16 @@ def main() -> None:
         big.write_text(generated_design(500))
         floor = Path(tmp) / "floor.py"
         floor.write_text(FLOOR)
-        files = [ROOT / "examples" / "fraud-detection.yaml", big]
+        files = [ROOT / "examples" / "fraud-detection.yaml", ROOT / "examples", big]
         print(f"{'file':28} {'floor':>8} {'yamllint':>9} {'lint':>8} {'lint/floor':>11} {'lint/yamllint':>14}")
         for file in files:
-            floor_t = median_time([sys.executable, str(floor), str(file)], args.runs)
-            yl_t = median_time([yamllint, "-d", "relaxed", str(file)], args.runs) if yamllint else float("nan")
-            lint_t = median_time([designgrade, "lint", str(file)], args.runs)
-            print(f"{file.name:28} {floor_t:8.3f} {yl_t:9.3f} {lint_t:8.3f} {lint_t / floor_t:11.2f} "
+            commands = [[sys.executable, str(floor), str(file)], [designgrade, "lint", str(file)]]
+            if yamllint:
+                commands.append([yamllint, "-d", "relaxed", str(file)])
+            floor_t, lint_t, *rest = medians(commands, args.runs)
+            yl_t = rest[0] if rest else float("nan")
+            name = f"{file.name}/ (all)" if file.is_dir() else file.name
+            print(f"{name:28} {floor_t:8.3f} {yl_t:9.3f} {lint_t:8.3f} {lint_t / floor_t:11.2f} "
                   f"{lint_t / yl_t:14.2f}")
         print(f"(median CPU seconds, user + system, of {args.runs} cold runs each)")
 

@@ -42,6 +42,7 @@ DESIGN_SUFFIXES = (".yaml", ".yml")
 RESERVED_STEMS = frozenset({"index", "summary", "results", "compare"})
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
                               *(f"lpt{i}" for i in range(1, 10))})
+MAX_DIAGRAM_COMPONENTS = 300  # a larger picture is unreadable in a report (docs/limits.md)
 MAX_NAME = 80  # characters of a name before its extension, hash included
 HASH_CHARS = 10
 
@@ -223,6 +224,9 @@ def _diagram(report: Any, fmt: str) -> tuple[Optional[str], Optional[str]]:
     graph = report.design
     if graph is None or not getattr(graph, "components", None):
         return None, "No diagram: the design has no valid components (see the schema findings)."
+    if len(graph.components) > MAX_DIAGRAM_COMPONENTS:
+        return None, (f"No diagram: {len(graph.components):,} components are more than a report can show "
+                      f"({MAX_DIAGRAM_COMPONENTS}); draw it with designgrade render.")
     from .render import RenderError, render
 
     try:

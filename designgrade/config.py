@@ -6,7 +6,6 @@ command line win over both. Keys: ``select``, ``ignore``, ``level``, ``fail-on``
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
@@ -42,11 +41,19 @@ def _find(folder: Path) -> Config:
         if own.is_file():
             return _read(own, None)
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _mentions_us(pyproject):
             config = _read(pyproject, ("tool", "designgrade"))
             if config is not None:
                 return config
     return Config()
+
+
+def _mentions_us(pyproject: Path) -> bool:
+    # Most pyproject.toml files have no [tool.designgrade]: a text search spares parsing them.
+    try:
+        return b"designgrade" in pyproject.read_bytes()
+    except OSError:
+        return False
 
 
 def _read(path: Path, table: Optional[tuple[str, ...]]) -> Optional[Config]:
@@ -65,6 +72,8 @@ def _read(path: Path, table: Optional[tuple[str, ...]]) -> Optional[Config]:
         raise ConfigError(f"{path}: [tool.designgrade] must be a table")
     for key in data:
         if key not in KEYS:
+            import difflib
+
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else f" (keys: {', '.join(KEYS)})"
             raise ConfigError(f"{path}: unknown option '{key}'{hint}")

@@ -25,13 +25,13 @@ class Options(NamedTuple):
 
 def check_names(names: Iterable[str]) -> None:
     """Fail loudly on a name that selects nothing, with a did-you-mean."""
-    import difflib
-
     rules = all_rules()
     known = [r.slug for r in rules] + [r.code for r in rules] + list(PILLARS)
     for name in names:
         if _matches_any(name, rules):
             continue
+        import difflib
+
         close = difflib.get_close_matches(name, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else " (see 'designgrade rules')"
         raise SelectionError(f"'{name}' is not a rule slug, code or pillar{hint}")

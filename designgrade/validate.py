@@ -8,7 +8,6 @@ do not stop the rest"). The result is a :class:`Design` built from what validate
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from typing import Any, NamedTuple, Optional, Union, get_args, get_origin
 
@@ -19,6 +18,10 @@ from .flows import FlowError, RawEdge, check_endpoints, parse_short
 
 Path_ = tuple[Any, ...]
 _ID = re.compile(m.COMPONENT_ID)
+
+# Far above any design a person writes (docs/limits.md); past them the rest is not read.
+MAX_COMPONENTS = 10_000
+MAX_FLOWS = 50_000
 
 
 class Issue(NamedTuple):
@@ -44,6 +47,8 @@ class Validated(NamedTuple):
 def did_you_mean(word: Any, choices: Any) -> str:
     if not isinstance(word, str):
         return ""
+    import difflib  # only when there is something to suggest
+
     choices = list(choices)
     match = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if not match and len(word) >= 3:
@@ -142,6 +147,10 @@ def _components(raw: Any, issues: list[Issue]) -> dict[str, m.ComponentBase]:
     if not isinstance(raw, dict):
         issues.append(Issue(("components",), "components must be a mapping from an id to a component"))
         return components
+    if len(raw) > MAX_COMPONENTS:
+        issues.append(Issue(("components",), f"the design has {len(raw):,} components; designgrade reads the "
+                                             f"first {MAX_COMPONENTS:,} (docs/limits.md)"))
+        raw = dict(list(raw.items())[:MAX_COMPONENTS])
     for cid, value in raw.items():
         cid = str(cid)
         path = ("components", cid)
@@ -175,6 +184,10 @@ def _flows(raw: Any, issues: list[Issue]) -> list[RawEdge]:
     if not isinstance(raw, list):
         issues.append(Issue(("flows",), "flows must be a list of edges such as \"events -> lake\""))
         return edges
+    if len(raw) > MAX_FLOWS:
+        issues.append(Issue(("flows",), f"the design has {len(raw):,} flows; designgrade reads the first "
+                                        f"{MAX_FLOWS:,} (docs/limits.md)"))
+        raw = raw[:MAX_FLOWS]
     for index, item in enumerate(raw):
         path: Path_ = ("flows", index)
         try:

@@ -63,3 +63,27 @@ def test_builtin_rubrics_validate_against_the_rubric_schema():
     validator = jsonschema.Draft202012Validator(rubric_schema())
     for path in sorted((ROOT / "rubrics").glob("*.yaml")):
         assert [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text()))] == [], path
+
+
+def test_examples_validate_with_an_independent_validator(tmp_path):
+    """check-jsonschema, as editors and CI would use the checked-in schema."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    if not exe.exists():
+        exe = shutil.which("check-jsonschema")
+        if exe is None:
+            pytest.skip("check-jsonschema is not installed (it is in the test extras)")
+    strong = sorted(str(p) for p in (ROOT / "examples").glob("*.yaml"))
+    result = subprocess.run([str(exe), "--schemafile", str(ROOT / "schemas" / "design.schema.json"), *strong],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / "typo.yaml"
+    broken.write_text((ROOT / "examples" / "eta-prediction.yaml").read_text().replace(
+        "kind: feature_store", "kind: feature_stor"))
+    result = subprocess.run([str(exe), "--schemafile", str(ROOT / "schemas" / "design.schema.json"), str(broken)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and "feature_stor" in result.stdout + result.stderr

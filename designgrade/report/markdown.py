@@ -137,6 +137,8 @@ def render_report(graded: Any, rubric: Any = None, *, mermaid: Optional[str] = N
         out += _finding(f)
     if not d["findings"]:
         out += ["No findings.", ""]
+    if d.get("findings_omitted"):
+        out += [f"{d['findings_omitted']} more findings are not shown here: the JSON report has them all.", ""]
     if d["hidden"]:
         out += [f"{d['hidden']} more findings above the rubric's level are not shown.", ""]
 

@@ -22,6 +22,9 @@ from typing import Any, Iterable, Optional, Sequence
 SEVERITY_ORDER = ("error", "warning", "info")
 
 
+MAX_REPORT_FINDINGS = 300  # per list (findings, trade-offs) in HTML and Markdown reports
+
+
 def num(value: Optional[float]) -> str:
     """71.5 -> '71.5', 78.0 -> '78', None -> '–'."""
     if value is None:
@@ -101,6 +104,7 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
         })
 
     findings, tradeoffs = [], []
+    omitted = 0
     rank = {s: i for i, s in enumerate(SEVERITY_ORDER)}
     for f in sorted(report.findings, key=lambda f: (rank.get(f.severity, 3), f.line, f.column)):
         why, sources = _rule_docs(f.rule, checks)
@@ -110,7 +114,11 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
             "location": f"{report.file}:{f.line}:{f.column}", "why": why, "sources": sources,
             "acknowledged": f.acknowledged, "reason": f.reason,
         }
-        (tradeoffs if f.acknowledged else findings).append(item)
+        bucket = tradeoffs if f.acknowledged else findings
+        if len(bucket) >= MAX_REPORT_FINDINGS:
+            omitted += 1  # the JSON report keeps them all; a readable report does not need 10,000
+            continue
+        bucket.append(item)
 
     manual = [c for s in sections for c in s["met"] + s["missed"] if c["scored_by"] == "manual"]
     unscored = [c for s in sections for c in s["unscored"]]
@@ -140,6 +148,7 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
         "hidden": report.hidden,
         "sections": sections,
         "findings": findings,
+        "findings_omitted": omitted,
         "tradeoffs": tradeoffs,
         "manual": manual,
         "unscored": unscored,
