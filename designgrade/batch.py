@@ -28,10 +28,11 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
+
+from .fileio import write_atomic
 
 MANIFEST = ".designgrade-manifest.json"
 SUMMARY_FILES = ("index.html", "summary.csv", "results.jsonl")
@@ -124,24 +125,6 @@ def output_names(files: Sequence[str]) -> list[str]:
 
 
 # --- files ----------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: Union[str, bytes]) -> None:
-    """A temp file in the target folder, then os.replace: readers never see half a file,
-    and a symlink at ``path`` is replaced, never followed."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def read_manifest(out: Path) -> set[str]:

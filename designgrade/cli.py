@@ -267,9 +267,9 @@ def init(file: str, task: str, title: str, force: bool) -> None:
         raise UsageProblem(f"cannot write {file}: the folder {target.parent} does not exist")
     schema = target.parent / "design.schema.json"
     text = starter(task, title, schema.name if schema.exists() else None)
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    from .fileio import write_atomic
+
+    write_atomic(target, text)
     click.echo(f"wrote {file}: a starter {task} design; next: designgrade lint {file}")
 
 

@@ -15,7 +15,6 @@ diagrams or graphviz: they load only when a DOT-based format is drawn.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
@@ -134,7 +133,9 @@ def render_file(
     if markdown and fmt == "mermaid":
         picture = f"```mermaid\n{str(picture).rstrip()}\n```\n"
     data = picture.encode("utf-8") if isinstance(picture, str) else picture
-    _write_atomic(out, data)
+    from ..fileio import write_atomic
+
+    write_atomic(out, data)
     return None
 
 
@@ -143,18 +144,3 @@ def _check_format(fmt: str) -> str:
     if name not in FORMATS:
         raise RenderError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
     return name
-
-
-def _write_atomic(out: Path, data: bytes) -> None:
-    """A temp file in the target folder, then os.replace: readers never see half a file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
