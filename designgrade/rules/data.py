@@ -157,7 +157,9 @@ def training_serving_skew(g: DesignGraph) -> Iterator[Violation]:
     also feeds T (Flink writing the same values to Redis and to the lake that training
     reads) is one shared transform, not two code paths, and is not reported. One finding
     per (T, S) pair, at S. What T reads through a data_validation step counts as read
-    by T.
+    by T. A batch_processor that only copies lake or warehouse tables T itself reads into
+    the online store is a bulk upload of one feature definition, not a second code path;
+    when several processors are to blame, a stream job is named first.
 
     ## Why is this bad?
     When serving computes features in a stream job and training recomputes them from
@@ -217,10 +219,11 @@ def training_serving_skew(g: DesignGraph) -> Iterator[Violation]:
                 culprits.append((read, read))
             elif kind in HAND_ROLLED_STORES + ("feature_store",):
                 culprits += [(read, w) for w in sorted(_writers(g, read)) if g.kind(w) in PROCESSORS]
-        culprits = [(r, p) for r, p in culprits if p not in t_upstream]
+        culprits = [(r, p) for r, p in culprits if p not in t_upstream and not _copies(g, p, t_reads)]
         if not culprits:
             continue
-        culprits.sort(key=lambda rp: rp[0] == rp[1])  # name the store S looks features up in, if any
+        # name a stream job first (the usual second code path), then the store S looks features up in
+        culprits.sort(key=lambda rp: (g.kind(rp[1]) != "stream_processor", rp[0] == rp[1]))
         read, proc = culprits[0]
         via = f" via '{read}'" if read != proc else ""
         who = f"model {_names(models)}: " if models else ""
@@ -228,6 +231,16 @@ def training_serving_skew(g: DesignGraph) -> Iterator[Violation]:
                         f"{who}'{serving}' is served features computed by '{proc}' ({g.kind(proc)}){via}, "
                         f"while {_names(trainers)} shares no feature_store with it: training and serving "
                         f"compute features by different code paths", component=serving)
+
+
+def _copies(g: DesignGraph, proc: str, training_reads: set[str]) -> bool:
+    """A processor that only reads stores training reads too is a bulk copy of training's
+    own tables into the online store: one feature definition, not a second code path."""
+    if g.kind(proc) != "batch_processor":
+        return False
+    inputs = {e.src for e in g.in_edges(proc, "stream", "batch")}
+    return bool(inputs) and inputs <= training_reads and all(
+        g.kind(i) in ("data_lake", "data_warehouse") for i in inputs)
 
 
 @rule(code="DG203", slug="feature-store-offline-only", pillar="data", severity="warning", level="L5",

@@ -20,6 +20,12 @@ def no_online_experiment(g: DesignGraph) -> Iterator[Violation]:
     blue-green rollout does not count: it checks that the new model is healthy, not that
     it moves the online metric. The finding points at `components:`.
 
+    One exception, our judgment call: a fraud or anomaly task with delayed labels whose
+    deployment strategy is `shadow` and whose monitoring measures a `performance` metric
+    against the labels. There the challenger scores all live traffic in the shadow and is
+    judged on matured labels; a short A/B test could not read a 60-day chargeback rate,
+    and letting fraud through for a holdout costs real money (Stripe Radar works this way).
+
     ## Why is this bad?
     Offline gains often fail to show up online: NDCG improves while watch time does not,
     or the new model shifts traffic in ways the offline set never saw. Only a controlled
@@ -59,6 +65,8 @@ def no_online_experiment(g: DesignGraph) -> Iterator[Violation]:
         return
     if g.llm_system and any(getattr(g.get(c), "online", None) for c in g.of_kind("llm_evaluation")):
         return
+    if _shadow_on_matured_labels(g, strategy):
+        return
     online = g.metrics.online
     reads = f" to read the online metrics ({', '.join(online)})" if online else ""
     how = f"deployment strategy is {strategy}, not ab_test" if strategy else "no deployment strategy ab_test"
@@ -66,6 +74,15 @@ def no_online_experiment(g: DesignGraph) -> Iterator[Violation]:
     yield Violation(
         ("components",),
         f"no experimentation component{reads}, {how}{extra}: no new model is validated on live traffic",
+    )
+
+
+def _shadow_on_matured_labels(g: DesignGraph, strategy: object) -> bool:
+    return (
+        strategy == "shadow"
+        and g.task in ("fraud_detection", "anomaly_detection")
+        and g.data.labels == "delayed"
+        and any(getattr(getattr(g.get(c), "performance", None), "metric", None) for c in g.of_kind("monitoring"))
     )
 
 
