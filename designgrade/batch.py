@@ -26,11 +26,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Sequence, Union
+from typing import Any, Callable, Optional, Sequence, Union
 
 from .fileio import write_atomic
 
@@ -274,39 +272,6 @@ def grade_one(job: Job) -> Any:
     return graded
 
 
-# --- progress --------------------------------------------------------------------------------
-
-
-class Progress:
-    """A one-line bar on stderr when it is a terminal; nothing otherwise."""
-
-    def __init__(self, total: int, enabled: bool, stream: Any = None) -> None:
-        self.total, self.done, self.enabled = total, 0, enabled and total > 0
-        self.stream = stream or sys.stderr
-
-    def advance(self, file: str) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        from .report.text import _clean
-
-        width = max(20, shutil.get_terminal_size((80, 20)).columns - 1)
-        bar_width = max(10, min(30, width // 3))
-        filled = bar_width * self.done // self.total
-        head = f"grading [{'#' * filled}{'.' * (bar_width - filled)}] {self.done}/{self.total} "
-        tail = _clean(file)
-        room = width - len(head)
-        if len(tail) > room:
-            tail = "\u2026" + tail[-(room - 1):] if room > 1 else ""
-        self.stream.write("\r" + (head + tail).ljust(width))
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * max(20, shutil.get_terminal_size((80, 20)).columns - 1) + "\r")
-            self.stream.flush()
-
-
 # --- the batch -------------------------------------------------------------------------------
 
 
@@ -325,7 +290,8 @@ def _warm(fmts: Sequence[str]) -> None:
 
 
 def write_reports(files: Sequence[str], rubric: Any, scores: dict[str, Any], out_dir: Union[str, os.PathLike[str]],
-                  fmts: Sequence[str], jobs: Optional[int] = None, progress: bool = False,
+                  fmts: Sequence[str], jobs: Optional[int] = None,
+                  on_progress: Optional[Callable[[int, int, str], None]] = None,
                   compare: Optional[Sequence[Any]] = None) -> list[Any]:
     """Grade ``files`` and write their reports and the summary into ``out_dir``.
 
@@ -346,26 +312,30 @@ def write_reports(files: Sequence[str], rubric: Any, scores: dict[str, Any], out
 
     jobs_list = [Job(i, f, n, manual_for(f, scores, files)) for i, (f, n) in enumerate(zip(files, names))]
     workers = min(jobs or os.cpu_count() or 1, len(jobs_list)) or 1
-    bar = Progress(len(jobs_list), progress)
+    done = 0
+
+    def advance(file: str) -> None:
+        nonlocal done
+        done += 1
+        if on_progress is not None:
+            on_progress(done, len(jobs_list), file)
+
     results: list[Any] = []
     _warm(fmts)
     init_args = (rubric, fmts, str(out), names, files)
-    try:
-        if workers <= 1:
-            _init_worker(*init_args)
-            for job in jobs_list:
-                results.append(grade_one(job))
-                bar.advance(job.file)
-        else:
-            from concurrent.futures import ProcessPoolExecutor
+    if workers <= 1:
+        _init_worker(*init_args)
+        for job in jobs_list:
+            results.append(grade_one(job))
+            advance(job.file)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
 
-            chunk = max(1, min(16, len(jobs_list) // (workers * 8)))
-            with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=init_args) as pool:
-                for job, graded in zip(jobs_list, pool.map(grade_one, jobs_list, chunksize=chunk)):
-                    results.append(graded)
-                    bar.advance(job.file)
-    finally:
-        bar.close()
+        chunk = max(1, min(16, len(jobs_list) // (workers * 8)))
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=init_args) as pool:
+            for job, graded in zip(jobs_list, pool.map(grade_one, jobs_list, chunksize=chunk)):
+                results.append(graded)
+                advance(job.file)
 
     primary = next((f for f in ("html", "md", "json", "text") if f in fmts), None)
     rows = []

@@ -205,8 +205,13 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
         from .report.summary import batch_totals, summary_row
 
         try:
-            results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
-                                    progress=sys.stderr.isatty(), compare=earlier)
+            bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+            try:
+                results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
+                                        on_progress=bar.advance if bar else None, compare=earlier)
+            finally:
+                if bar:
+                    bar.close()
         except BatchError as exc:
             raise UsageProblem(str(exc)) from None
         echo_compare(results)

@@ -300,12 +300,12 @@ def test_hostile_paths_and_titles_never_write_outside_out(dg, tmp_path, monkeypa
 
 
 def test_progress_bar_on_a_terminal_and_quiet_otherwise(dg, tmp_path):
-    from designgrade.batch import Progress
+    from designgrade.cli import _ProgressBar
 
     stream = io.StringIO()
-    bar = Progress(3, True, stream)
-    for name in ("a.yaml", "b.yaml", "evil\x1b[2J.yaml"):
-        bar.advance(name)
+    bar = _ProgressBar(stream)
+    for done, name in enumerate(("a.yaml", "b.yaml", "evil\x1b[2J.yaml"), start=1):
+        bar.advance(done, 3, name)
     bar.close()
     text = stream.getvalue()
     assert "\r" in text and "3/3" in text and "[##" in text and "\x1b" not in text
