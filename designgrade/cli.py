@@ -240,6 +240,35 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
     sys.exit(_exit_code([r.report for r in results], fail_on.lower()))
 
 
+class _ProgressBar:
+    """A one-line bar on a terminal's stderr while a batch is graded."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def _width(self) -> int:
+        import shutil
+
+        return max(20, shutil.get_terminal_size((80, 20)).columns - 1)
+
+    def advance(self, done: int, total: int, file: str) -> None:
+        from .report.text import _clean
+
+        width = self._width()
+        bar_width = max(10, min(30, width // 3))
+        filled = bar_width * done // max(total, 1)
+        head = f"grading [{'#' * filled}{'.' * (bar_width - filled)}] {done}/{total} "
+        tail, room = _clean(file), width - len(head)
+        if len(tail) > room:
+            tail = "\u2026" + tail[-(room - 1):] if room > 1 else ""
+        self.stream.write("\r" + (head + tail).ljust(width))
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\r" + " " * self._width() + "\r")
+        self.stream.flush()
+
+
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--task", required=True, metavar="TASK",
