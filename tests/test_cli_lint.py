@@ -159,3 +159,25 @@ def test_process_entry_point_and_no_heavy_imports(dg_process, tmp_path):
     assert "HEAVY []" in out.stdout
     result = dg_process("lint", GOOD)
     assert result.returncode == 0 and "in 1 file" in result.stdout
+
+
+def test_colors_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    from designgrade.cli import _color
+    from designgrade.report.text import render
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+    class Pipe:
+        def isatty(self):
+            return False
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert _color(Terminal()) and not _color(Pipe())
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert not _color(Terminal())
+    import designgrade
+
+    report = designgrade.lint(ROOT / "examples" / "flawed" / "no-monitoring.yaml")
+    assert "\x1b[" in render([report], color=True) and "\x1b[" not in render([report], color=False)

@@ -95,3 +95,20 @@ def test_random_designs(dg, tmp_path, text):
     path = tmp_path / "design.yaml"
     path.write_text(text, encoding="utf-8")
     check_cli(dg, path)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(designs())
+def test_random_designs_make_html_reports_that_parse(dg, tmp_path_factory, text):
+    from html.parser import HTMLParser
+
+    work = tmp_path_factory.mktemp("fuzz")
+    (work / "d.yaml").write_text(text, encoding="utf-8")
+    result = dg("grade", work / "d.yaml", "--out", work / "out", "--format", "html", "--format", "md",
+                "--jobs", "1")
+    assert result.exit_code in (0, 1, 2) and "Traceback" not in result.output
+    for page in (work / "out").glob("*.html"):
+        parser = HTMLParser()
+        parser.feed(page.read_text(encoding="utf-8"))
+        parser.close()
+        assert "<script>alert" not in page.read_text(encoding="utf-8")
