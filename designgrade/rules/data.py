@@ -7,10 +7,11 @@ and serving see the same features computed the same way.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable, Iterator, Optional
+from typing import Iterator, Optional
 
 from ..graph import FAST_FRESHNESS, SERVING_KINDS, SLOW_FRESHNESS, DesignGraph
 from ..registry import Violation, rule
+from .wording import quote_ids
 
 PROCESSORS = ("stream_processor", "batch_processor")
 HAND_ROLLED_STORES = ("key_value_store", "cache")
@@ -64,10 +65,6 @@ def _training_reads(g: DesignGraph, training: str) -> set[str]:
     """What a training_pipeline reads, looking through data_validation steps (a check passes
     data on unchanged: `warehouse -> checks -> training` still trains on the warehouse)."""
     return g.reads(training) | _across_validation(g, training, forward=False)
-
-
-def _names(ids: Iterable[str]) -> str:
-    return ", ".join(f"'{c}'" for c in sorted(ids))
 
 
 @rule(code="DG201", slug="missing-feature-store", pillar="data", severity="warning", level="L5",
@@ -226,10 +223,11 @@ def training_serving_skew(g: DesignGraph) -> Iterator[Violation]:
         culprits.sort(key=lambda rp: (g.kind(rp[1]) != "stream_processor", rp[0] == rp[1]))
         read, proc = culprits[0]
         via = f" via '{read}'" if read != proc else ""
-        who = f"model {_names(models)}: " if models else ""
+        who = f"model {quote_ids(sorted(models), limit=None)}: " if models else ""
         yield Violation(g.path_of(serving),
                         f"{who}'{serving}' is served features computed by '{proc}' ({g.kind(proc)}){via}, "
-                        f"while {_names(trainers)} shares no feature_store with it: training and serving "
+                        f"while {quote_ids(sorted(trainers), limit=None)} shares no feature_store with it: "
+                        f"training and serving "
                         f"compute features by different code paths", component=serving)
 
 
@@ -287,7 +285,7 @@ def feature_store_offline_only(g: DesignGraph) -> Iterator[Violation]:
         readers = sorted(r for r in g.readers(fs) if g.on_request_path(r))
         if readers:
             yield Violation(g.path_of(fs, "online_store"),
-                            f"{_names(readers)} on the request path read{'s' if len(readers) == 1 else ''} "
+                            f"{quote_ids(sorted(readers), limit=None)} on the request path read{'s' if len(readers) == 1 else ''} "
                             f"feature_store '{fs}', which has no online_store for low-latency lookups",
                             component=fs)
 
@@ -353,7 +351,7 @@ def point_in_time_leakage(g: DesignGraph) -> Iterator[Violation]:
                 offenders.setdefault(read, []).append(training)
     for source, trainers in offenders.items():
         kind = g.kind(source)
-        who = _names(trainers)
+        who = quote_ids(sorted(trainers), limit=None)
         if kind == "feature_store":
             yield Violation(g.path_of(source, "point_in_time"),
                             f"{who} reads feature_store '{source}', which is not point_in_time: features "
@@ -363,7 +361,7 @@ def point_in_time_leakage(g: DesignGraph) -> Iterator[Violation]:
                             f"{who} reads source_db '{source}' directly: current-state rows leak values from "
                             f"after each label's time into training", component=source)
         else:
-            feeders = _names(_snapshot_feeders(g, source))
+            feeders = quote_ids(sorted(_snapshot_feeders(g, source)), limit=None)
             yield Violation(g.path_of(source),
                             f"{who} reads data_warehouse '{source}', fed with current-state snapshots of "
                             f"source_db {feeders}: features can leak the future", component=source)
@@ -481,7 +479,7 @@ def no_streaming_ingestion(g: DesignGraph) -> Iterator[Violation]:
     if any("event_stream" in (g.kind(e.src), g.kind(e.dst)) for e in g.edges):
         return
     idle = sorted(g.of_kind("event_stream"))
-    note = f" ({_names(idle)} has no flow)" if idle else ""
+    note = f" ({quote_ids(sorted(idle), limit=None)} has no flow)" if idle else ""
     yield Violation(("components",),
                     f"freshness is {g.freshness} but no event_stream appears in any flow{note}: expected an "
                     f"event_stream (kafka, kinesis) carrying events to fresh features")

@@ -6,23 +6,16 @@ llm_assistant, or the design has an llm component.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator
 
 from ..graph import DesignGraph
 from ..registry import Violation, rule
-
-
-def _names(ids: list[str], limit: int = 4) -> str:
-    shown = ", ".join(f"'{cid}'" for cid in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
+from ..techs import normalize
+from .wording import quote_ids
 
 
 def _set(value: Any) -> bool:
     return value is not None and value != "" and value != {}
-
-
-def _norm(tech: Optional[str]) -> Optional[str]:
-    return tech.lower().replace("-", "_").strip() if tech else None
 
 
 def _query_embedders(g: DesignGraph, vdb: str) -> list[str]:
@@ -98,7 +91,7 @@ def llm_no_evaluation(g: DesignGraph) -> Iterator[Violation]:
     missing = [m for m, ok in (("offline: true (golden set before release)", offline),
                                ("online: true (sampled live traffic)", online)) if not ok]
     field = "offline" if not offline else "online"
-    yield Violation(g.path_of(evals[0], field), f"llm_evaluation {_names(evals)} lacks "
+    yield Violation(g.path_of(evals[0], field), f"llm_evaluation {quote_ids(evals)} lacks "
                     f"{' and '.join(missing)}", component=evals[0])
 
 
@@ -140,9 +133,9 @@ def llm_no_guardrails(g: DesignGraph) -> Iterator[Violation]:
     if any(g.on_request_path(c) for c in guards):
         return
     llms = [c for c in g.of_kind("llm") if g.on_request_path(c)]
-    serves = f" before or after {_names(llms)}" if llms else ""
+    serves = f" before or after {quote_ids(llms)}" if llms else ""
     if guards:
-        yield Violation(g.path_of(guards[0]), f"guardrails {_names(guards)} are not on the request path: no "
+        yield Violation(g.path_of(guards[0]), f"guardrails {quote_ids(guards)} are not on the request path: no "
                         f"request flow passes through them{serves}", component=guards[0])
         return
     yield Violation(("components",), f"no guardrails component on the request path{serves}: prompts and "
@@ -212,7 +205,7 @@ def rag_embedding_version_skew(g: DesignGraph) -> Iterator[Violation]:
             if ref is None or not ref.version:
                 continue  # unknown-reference, or the missing version reported above
             comp = g.get(emb)
-            techs = (_norm(comp.tech), _norm(ref.tech))
+            techs = (normalize(comp.tech) if comp.tech else None, normalize(ref.tech) if ref.tech else None)
             if comp.version != ref.version or (all(techs) and techs[0] != techs[1]):
                 yield Violation(g.path_of(emb, "version"), f"query embedder {_describe(g, emb)} differs from "
                                 f"{_describe(g, named)}, which built the index of '{vdb}': queries and "
@@ -261,11 +254,11 @@ def llm_no_cost_controls(g: DesignGraph) -> Iterator[Violation]:
     if any(_set(g.get(c).rate_limits) or _set(g.get(c).budget) for c in gateways):
         return
     if gateways:
-        yield Violation(g.path_of(gateways[0]), f"llm_gateway {_names(gateways)} sets no rate_limits or budget "
+        yield Violation(g.path_of(gateways[0]), f"llm_gateway {quote_ids(gateways)} sets no rate_limits or budget "
                         f"and there is no semantic_cache, at a peak of {qps:g} qps", component=gateways[0])
         return
     llms = g.of_kind("llm")
-    calls = f" to {_names(llms)}" if llms else ""
+    calls = f" to {quote_ids(llms)}" if llms else ""
     yield Violation(("components",), f"peak of {qps:g} qps of LLM calls{calls} with no llm_gateway rate_limits "
                     f"or budget and no semantic_cache: nothing caps the token spend")
 

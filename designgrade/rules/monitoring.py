@@ -6,6 +6,7 @@ from typing import Any, Iterable, Iterator
 
 from ..graph import STORE_OR_STREAM, DesignGraph
 from ..registry import Violation, rule
+from .wording import quote_ids
 
 # What monitoring data may pass through between the serving side and a monitoring
 # component: stores and streams (rules.md), plus the processors and validators that
@@ -19,11 +20,6 @@ def _ordered(g: DesignGraph, ids: Iterable[str]) -> list[str]:
     """``ids`` in the order the design declares its components (deterministic messages)."""
     wanted = set(ids)
     return [cid for cid in g.components if cid in wanted]
-
-
-def _names(ids: list[str], limit: int = 4) -> str:
-    shown = ", ".join(f"'{cid}'" for cid in ids[:limit])
-    return shown + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def _first_serving(g: DesignGraph) -> Any:
@@ -96,9 +92,9 @@ def no_monitoring(g: DesignGraph) -> Iterator[Violation]:
     side = [cid for cid in side if cid not in monitors]  # a monitor looked up by request is not fed
     mon = monitors[0]
     inputs = _ordered(g, g.predecessors(mon, "stream", "batch"))
-    reads = f"; it reads only {_names(inputs)}" if inputs else ""
-    where = f"the serving side ({_names(side)})" if side else "a serving side (the design has none)"
-    also = f" (nor is {_names(monitors[1:])})" if len(monitors) > 1 else ""
+    reads = f"; it reads only {quote_ids(inputs)}" if inputs else ""
+    where = f"the serving side ({quote_ids(side)})" if side else "a serving side (the design has none)"
+    also = f" (nor is {quote_ids(monitors[1:])})" if len(monitors) > 1 else ""
     yield Violation(g.path_of(mon), f"monitoring '{mon}' is not fed from {where}{also}: no stream or batch "
                     f"flow carries predictions or serving metrics to it, directly or through streams "
                     f"and stores{reads}", component=mon)
@@ -155,7 +151,7 @@ def no_data_drift_monitoring(g: DesignGraph) -> Iterator[Violation]:
         return
     extra = " and no llm_evaluation scores live traffic (online: true)" if g.llm_system else ""
     yield Violation(g.path_of(monitors[0], "data_drift"),
-                    f"no monitoring component ({_names(monitors)}) declares data_drift{extra}: "
+                    f"no monitoring component ({quote_ids(monitors)}) declares data_drift{extra}: "
                     f"input distribution shifts go unnoticed until labels arrive", component=monitors[0])
 
 
@@ -207,7 +203,7 @@ def no_concept_drift_monitoring(g: DesignGraph) -> Iterator[Violation]:
     delay = g.data.label_delay
     when = f" (arriving after {_duration(delay)})" if delay else ""
     yield Violation(g.path_of(monitors[0], "performance"),
-                    f"no monitoring component ({_names(monitors)}) declares a performance metric against "
+                    f"no monitoring component ({quote_ids(monitors)}) declares a performance metric against "
                     f"labels{when}: concept drift goes unnoticed", component=monitors[0])
 
 
@@ -414,6 +410,6 @@ def no_prediction_logging(g: DesignGraph) -> Iterator[Violation]:
             return
     targets = "an event_stream, data_lake or data_warehouse" + (", monitoring or llm_evaluation"
                                                                   if g.llm_system else "")
-    who = f"the serving side ({_names(side)})" if side else "the serving side (the design has none)"
+    who = f"the serving side ({quote_ids(side)})" if side else "the serving side (the design has none)"
     yield Violation(_first_serving(g), f"no flow from {who} into {targets}: predictions are not logged, "
                     f"so labels cannot be joined and skew cannot be measured")

@@ -20,11 +20,6 @@ def _names(values: list[str]) -> list[str]:
     return [v.strip() for v in values if isinstance(v, str) and v.strip()]
 
 
-def _is_ranking(name: str) -> bool:
-    """A ranking metric by the spec's prefixes, except MAPE (a forecasting error, not MAP)."""
-    return is_ranking_metric(name)
-
-
 def _is_accuracy(name: str) -> bool:
     """Plain accuracy in any spelling (accuracy, acc, top1_accuracy), not balanced_accuracy."""
     low = name.lower().replace("-", "_")
@@ -262,7 +257,7 @@ def metric_task_mismatch(g: DesignGraph) -> Iterator[Violation]:
     if not offline:
         return
     where = METRICS + ("offline",)
-    if g.task in RANKING_TASKS and not any(_is_ranking(m) for m in offline):
+    if g.task in RANKING_TASKS and not any(is_ranking_metric(m) for m in offline):
         yield Violation(where, f"the offline metrics of the {g.task} task ({', '.join(offline)}) include no "
                                f"ranking metric such as ndcg@k, map, mrr, recall@k or precision@k")
     elif g.imbalanced_task and all(_is_accuracy(m) for m in offline):
