@@ -1,5 +1,6 @@
-"""Architecture diagrams of a design: SVG, PNG, PDF, DOT or Mermaid, with the findings
-drawn on top (outlines by severity, dashed "missing: X" placeholders).
+"""Architecture diagrams of a design: SVG, PNG, PDF, DOT or Mermaid, in lanes, with the
+findings drawn on top (numbered badges and a key, dashed "missing: X" placeholders,
+ghost nodes for unknown references).
 
 Library API (the CLI's ``designgrade render`` wraps it):
 
@@ -8,8 +9,9 @@ Library API (the CLI's ``designgrade render`` wraps it):
 - :class:`RenderError` is the only exception, with a one-line message;
 - :data:`FORMATS` lists the formats.
 
-Nothing here prints or exits, and ``import designgrade.render`` does not import
-diagrams or graphviz: they load only when a DOT-based format is drawn.
+Nothing here prints or exits, and ``import designgrade.render`` loads none of the drawing
+modules (nor diagrams or graphviz, which a drawing never imports: the icons it uses are
+prepared copies, icondata.py); SVG, PNG and PDF run Graphviz's ``dot``.
 """
 
 from __future__ import annotations
@@ -42,39 +44,41 @@ def format_for(out_path: Union[str, os.PathLike[str]]) -> str:
     )
 
 
-def render(graph: Any, findings: Optional[Sequence[Any]], fmt: str, *, title: Optional[str] = None) -> Union[str, bytes]:
+def render(graph: Any, findings: Optional[Sequence[Any]], fmt: str, *, title: Optional[str] = None,
+           source: Any = None) -> Union[str, bytes]:
     """Draw ``graph`` (a DesignGraph) in ``fmt``.
 
-    ``findings``: the lint findings to overlay (outlines, tooltips, missing parts); an
-    empty list draws the overlay with nothing flagged; None draws the clean design.
+    ``findings``: the lint findings to overlay (numbered badges, the key, missing parts);
+    an empty list draws the overlay with nothing flagged; None draws the clean design.
+    ``source``: the loaded file (``report.source``), optional: with it, components of an
+    unknown kind keep their tech and flows to unknown components carry their badges.
     Returns text for dot, mermaid and svg, bytes for png and pdf.
     """
     fmt = _check_format(fmt)
-    from .layout import build_scene
-
     if graph is None or not getattr(graph, "components", None):
         raise RenderError("the design has no components to draw")
-    scene = build_scene(graph, findings, title)
     if fmt == "mermaid":
         from .mermaid import scene_to_mermaid
+        from .scene import build_scene
 
-        return scene_to_mermaid(scene)
-    if fmt in GRAPHVIZ_FORMATS:
-        from .backend import dot_executable
-
-        dot_executable()  # fail fast, before building anything, when Graphviz is missing
+        return scene_to_mermaid(build_scene(graph, findings, title, source))
     from .dot import scene_to_dot
+    from .layout import lay_out
 
-    source = scene_to_dot(scene)
+    scene, layout = lay_out(graph, findings, title, source)
     if fmt == "dot":
-        return source
-    from .backend import run_dot
+        from .icons import resource_file
 
+        return scene_to_dot(scene, layout, resource_file)
+    from .backend import draw
+
+    out, _, folder = draw(lambda icon_file: scene_to_dot(scene, layout, icon_file), fmt)
     if fmt == "svg":
-        from .svg import icon_root, inline_images
+        from .icons import icon_png
+        from .svg import finish
 
-        return inline_images(run_dot(source, "svg").decode("utf-8"), icon_root())
-    return run_dot(source, fmt)
+        return finish(out.decode("utf-8"), folder, icon_png)
+    return out
 
 
 def render_design(
@@ -101,7 +105,7 @@ def render_design(
             f"{design_path}: nothing to draw: the design has no valid components "
             f"(run 'designgrade lint {design_path}' for the schema errors)"
         )
-    return render(graph, report.findings if findings else None, fmt)
+    return render(graph, report.findings if findings else None, fmt, source=report.source)
 
 
 def render_file(

@@ -1,13 +1,22 @@
-"""Running Graphviz: DOT text in, SVG/PNG/PDF bytes out, in memory (no files)."""
+"""Running Graphviz: DOT text in, SVG/PNG/PDF bytes out, through pipes.
+
+Graphviz reads icons from files, so a drawing gets a private temporary folder holding the
+prepared icons it names (icons.py); the folder is removed when Graphviz is done, and
+nothing else is written anywhere.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import tempfile
+from typing import Callable, Optional
 
 from .errors import GRAPHVIZ_HINT, RenderError
 
 TIMEOUT_S = 120
+ICON_SUFFIX = ".png"
 
 
 def dot_executable() -> str:
@@ -33,3 +42,26 @@ def run_dot(source: str, fmt: str) -> bytes:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz could not draw {fmt}: {detail[-1] if detail else 'no output'}")
     return done.stdout
+
+
+def draw(make_dot: Callable[[Callable[[str], Optional[str]]], str], fmt: str) -> tuple[bytes, str, str]:
+    """Graphviz's ``fmt`` of the DOT that ``make_dot(icon_file)`` writes, with the icons
+    it asks for in a temporary folder. Returns (output, the DOT, the folder's path)."""
+    from .icons import icon_png
+
+    dot_executable()
+    with tempfile.TemporaryDirectory(prefix="designgrade-") as folder:
+        written: dict[str, Optional[str]] = {}
+
+        def icon_file(path: str) -> Optional[str]:
+            if path not in written:
+                data = icon_png(path)
+                name = os.path.join(folder, path + ICON_SUFFIX) if data else None
+                if name and data:
+                    with open(name, "wb") as fh:
+                        fh.write(data)
+                written[path] = name
+            return written[path]
+
+        source = make_dot(icon_file)
+        return run_dot(source, fmt), source, folder

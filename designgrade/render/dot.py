@@ -1,226 +1,320 @@
-"""A Scene drawn with mingrammer/diagrams: the DOT source of the architecture diagram.
+"""A placed Scene as Graphviz DOT: every box pinned where place.py put it, edges routed
+by Graphviz around them (``layout=nop2``, so ``dot -Tsvg file.dot`` reproduces it).
 
-diagrams is imported here, inside functions, never by ``designgrade`` itself. The
-Diagram is only used to build DOT (``d.dot.source``); it is never rendered by
-diagrams (whose ``__exit__`` writes files into the working directory).
+Candidate text reaches DOT only as HTML-escaped text inside HTML-like labels, or as
+double-quoted strings with backslashes doubled (tooltips), so it can neither end a
+string nor become markup.
 """
 
 from __future__ import annotations
 
-import contextvars
-import html
-from typing import Any
+from typing import Callable, Optional
 
-from .errors import DIAGRAMS_HINT, RenderError
-from .icons import NEEDS_BACKGROUND, icon_class, icon_path
-from .layout import PLANES, USERS, Scene, SceneEdge, SceneNode
-from .text import clean, dot_lines, wrap
+from .anchors import badge_id, key_id
+from .geometry import Box
+from .icons import GHOST_ICON, UNKNOWN_ICON, icon_path
+from .measure import line_height
+from .place import (
+    BADGE_H, BADGE_PT, EDGE_PT, ICON, KEY_PT, LABEL_PAD, LANE_PT, LEGEND_PT, LEGEND_SAMPLE_W, NAME_PT,
+    NODE_PAD, SUB_PT, TECH_PT, TITLE_PT, Deco, Layout, badge_width, key_lines, node_badges, shown_badges,
+)
+from .scene import FALLBACK, GHOST, MISSING, MISSING_EDGE, GHOST_EDGE, UNKNOWN, Mark, Scene, SceneEdge, SceneNode
+from .text import dot_lines, dot_quote, html_text
 
-FONT = "Sans-Serif"
-SEVERITY_COLORS = {"error": "#D32F2F", "warning": "#F57C00", "info": "#1E88E5"}
-MISSING_COLOR = "#757575"  # a placeholder whose finding has no severity
+FONT = "Helvetica"
+INK = "#263238"        # names
+MUTED = "#546E7A"      # techs, subtitles, edge labels
+SEVERITY_COLORS = {"error": "#D32F2F", "warning": "#EF6C00", "info": "#1E88E5"}
+ACK_COLOR = "#90A4AE"
+MISSING_COLOR = "#757575"
+GHOST_COLOR = "#9E9E9E"
+CARD_BORDER = "#B0BEC5"
 MODE_STYLES: dict[str, dict[str, str]] = {
     "request": {"color": "#37474F", "style": "solid", "penwidth": "1.6", "arrowhead": "normal"},
     "stream": {"color": "#00897B", "style": "bold", "penwidth": "2.6", "arrowhead": "normal"},
-    "batch": {"color": "#8D6E63", "style": "dashed", "penwidth": "1.6", "arrowhead": "normal"},
+    "batch": {"color": "#8D6E63", "style": "dashed", "penwidth": "1.8", "arrowhead": "normal"},
     "trigger": {"color": "#8E24AA", "style": "dotted", "penwidth": "2.6", "arrowhead": "normal"},
-    # Not a flow: an llm's ``fallback`` names another llm.
-    "fallback": {"color": "#90A4AE", "style": "dashed", "penwidth": "1.2", "arrowhead": "empty"},
+    FALLBACK: {"color": "#90A4AE", "style": "dashed", "penwidth": "1.2", "arrowhead": "empty"},
 }
-MODE_MEANING = {
-    "request": "request (online call)",
-    "stream": "stream (events)",
-    "batch": "batch (scheduled)",
-    "trigger": "trigger (starts a run)",
+LANE_COLORS = {
+    "serving": "#F0ECF8", "model": "#FCEEF0", "data": "#E8F4FD", "training": "#EDF5E8", "monitoring": "#FDF7E3",
 }
-PLANE_COLORS = {
-    "data": "#E8F4FD", "training": "#EDF5E8", "serving": "#F0ECF8",
-    "monitoring": "#FDF7E3", "llm": "#FCEEF0",
-}
-ICON_SIZE = 1.2   # inches: the icon's square; the label goes below it
-LINE_HEIGHT = 0.2
-NAME_WIDTH = 16   # characters per label line
-MAX_NAME_LINES = 3
+LANE_BORDER = "#CFD8DC"
 
-GRAPH_ATTRS = {
-    "pad": "0.4",
-    "splines": "spline",
-    "nodesep": "0.45",
-    "ranksep": "0.45",
-    "newrank": "true",
-        "outputorder": "edgesfirst",
-    "fontname": FONT,
-    "labelloc": "t",
-    "labeljust": "l",
-    "bgcolor": "white",
-}
-NODE_ATTRS = {"fontname": FONT, "fontsize": "12", "imagepos": "tc", "imagescale": "true"}
-EDGE_ATTRS = {"fontname": FONT, "fontsize": "11", "arrowsize": "0.8"}
+IconFile = Callable[[str], Optional[str]]
 
 
-def scene_to_dot(scene: Scene) -> str:
-    """The DOT text of ``scene``; deterministic for a given scene and diagrams install."""
-    try:
-        import diagrams  # noqa: F401
-    except ImportError:
-        raise RenderError(DIAGRAMS_HINT) from None
-    # A fresh context: diagrams keeps the current diagram and cluster in contextvars.
-    return contextvars.copy_context().run(_build, scene)
+def scene_to_dot(scene: Scene, layout: Layout, icon_file: IconFile) -> str:
+    """The DOT text; ``icon_file`` maps an icon's class path to the image file to name."""
+    return _Writer(scene, layout, icon_file).write()
 
 
-def _build(scene: Scene) -> str:
-    import diagrams
-    from diagrams import Cluster, Diagram
-
-    graph_attrs = dict(GRAPH_ATTRS, label=_title_label(scene))
-    if scene.unplaced:
-        graph_attrs["tooltip"] = _nohtml(dot_lines(scene.unplaced))
-    d = Diagram(
-        "architecture", filename="architecture", direction="LR", show=False, outformat="png",
-        graph_attr=graph_attrs, node_attr=NODE_ATTRS, edge_attr=EDGE_ATTRS,
-    )
-    # A label of the Digraph's own name would be unescaped: set it explicitly above.
-    diagrams.setdiagram(d)
-    try:
-        made: dict[str, Any] = {}
-        for key, title in PLANES:
-            members = scene.in_plane(key)
-            if not members:
-                continue
-            attrs = {
-                "label": _nohtml(dot_lines([title])), "fontsize": "14", "fontcolor": "#37474F",
-                "bgcolor": PLANE_COLORS[key], "pencolor": "#B0BEC5", "style": "rounded",
-                "margin": "14",
-            }
-            with Cluster(key, graph_attr=attrs):
-                for node in members:
-                    made[node.id] = _node(node)
-        for node in scene.in_plane(USERS):
-            made[node.id] = _node(node)
-        _legend(scene)
-        for edge in scene.edges:
-            _edge(d, scene, made, edge)
-        return d.dot.source
-    finally:
-        diagrams.setdiagram(None)
+def severity_color(severity: Optional[str], acknowledged: bool = False) -> str:
+    if acknowledged:
+        return ACK_COLOR
+    return SEVERITY_COLORS.get(severity or "", MISSING_COLOR)
 
 
-def _nohtml(text: str) -> str:
-    from graphviz import nohtml
+class _Writer:
+    def __init__(self, scene: Scene, layout: Layout, icon_file: IconFile) -> None:
+        self.scene = scene
+        self.layout = layout
+        self.icon_file = icon_file
+        self.out: list[str] = []
 
-    return nohtml(text)
+    def pos(self, box: Box) -> str:
+        # Graphviz's y grows upwards.
+        return f'"{box.x:.1f},{self.layout.height - box.y:.1f}!"'
+
+    def node(self, nid: str, box: Box, label: str, **attrs: str) -> None:
+        fields = [f"pos={self.pos(box)}", f"width={box.w / 72:.3f}", f"height={box.h / 72:.3f}",
+                  f"label=<{label}>"]
+        fields += [f"{k}={v}" for k, v in attrs.items()]
+        self.out.append(f"  {nid} [{', '.join(fields)}];")
+
+    def write(self) -> str:
+        lo = self.layout
+        out = self.out
+        out.append("digraph architecture {")
+        out.append(f'  graph [layout=nop2, splines=true, outputorder=edgesfirst, bgcolor="white", pad=0.25, esep="+2", '
+                   f'bb="0,0,{lo.width:.1f},{lo.height:.1f}", fontname="{FONT}", '
+                   f'tooltip={dot_quote(self.scene.title)}];')
+        out.append(f'  node [shape=box, fixedsize=true, margin=0, fontname="{FONT}", fontsize=12, '
+                   f'style="rounded,filled", fillcolor="white", color="white", penwidth=0];')
+        out.append(f'  edge [fontname="{FONT}", arrowsize=0.8];')
+        self._lanes()
+        self._title()
+        for node in self.scene.nodes:
+            if node.id in lo.nodes:
+                self._component(node)
+        for edge in self.scene.edges:
+            self._edge(edge)
+        self._design_box()
+        self._legend()
+        self._key()
+        out.append("}")
+        return "\n".join(out) + "\n"
+
+    # Lanes and title ------------------------------------------------------------------
+
+    def _lanes(self) -> None:
+        for lane in self.layout.lanes:
+            b = lane.box
+            h = self.layout.height
+            members = [nid for nid, nb in self.layout.nodes.items()
+                       if self.scene.node(nid).lane == lane.key and b.left <= nb.box.x <= b.right
+                       and b.top <= nb.box.y <= b.bottom]
+            fill = LANE_COLORS.get(lane.key, "#F5F5F5")
+            self.out.append(f"  subgraph cluster_{lane.key} {{")
+            self.out.append(f'    graph [bb="{b.left:.1f},{h - b.bottom:.1f},{b.right:.1f},{h - b.top:.1f}", '
+                            f'label="", style="rounded,filled", fillcolor="{fill}", color="{LANE_BORDER}", '
+                            f'id="lane-{lane.key}"];')
+            for nid in members:
+                self.out.append(f"    {nid};")
+            self.out.append("  }")
+            title = f'<FONT POINT-SIZE="{LANE_PT:g}" COLOR="#37474F"><B>{html_text(lane.title)}</B></FONT>'
+            self.node(f"LANE_{lane.key}", lane.title_box, title, fillcolor=f'"{fill}"', color=f'"{fill}"',
+                      id=f'"title-{lane.key}"', tooltip=dot_quote(lane.title))
+
+    def _title(self) -> None:
+        lo = self.layout
+        if lo.title_box is None:
+            return
+        rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{TITLE_PT:g}" COLOR="{INK}"><B>{html_text(t)}'
+                       f"</B></FONT></TD></TR>" for t in lo.title_lines)
+        if lo.subtitle:
+            rows += (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{SUB_PT:g}" COLOR="{MUTED}">'
+                     f"{html_text(lo.subtitle)}</FONT></TD></TR>")
+        table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
+        self.node("TITLE", lo.title_box, table, id='"title"', tooltip=dot_quote(self.scene.title))
+
+    # Components, placeholders, ghosts ---------------------------------------------------
+
+    def _component(self, node: SceneNode) -> None:
+        lo = self.layout
+        nb = lo.nodes[node.id]
+        if node.role == GHOST:
+            icon = GHOST_ICON
+        elif node.role == MISSING:
+            icon = icon_path(node.kind, None) if node.kind else UNKNOWN_ICON
+        else:
+            icon = icon_path(node.kind, node.tech)
+        side = (lo.node_w - ICON) / 2 - NODE_PAD
+        image = self.icon_file(icon)
+        img = f'<IMG SRC="{html_text(image)}" SCALE="TRUE"/>' if image else ""
+        name_color = INK
+        sub_color = MUTED
+        color, penwidth, style = CARD_BORDER, "1", "rounded,filled"
+        if node.role == MISSING:
+            color = severity_color(node.severity)
+            name_color = sub_color = color
+            penwidth, style = "2", "rounded,filled,dashed"
+        elif node.role == GHOST:
+            color, name_color, penwidth, style = GHOST_COLOR, "#616161", "1.6", "rounded,filled,dashed"
+        elif node.severity:
+            color, penwidth = severity_color(node.severity), "2.5"
+        elif node.role == UNKNOWN:
+            style = "rounded,filled,dashed"
+        badges = _badges(node.marks, *node_badges(node.marks, side))
+        name = "<BR/>".join(html_text(line) for line in nb.lines) or " "
+        name_h = max(1, len(nb.lines)) * line_height(NAME_PT)
+        rows = (f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{side:.0f}" HEIGHT="{ICON:.0f}"> </TD>'
+                f'<TD FIXEDSIZE="TRUE" WIDTH="{ICON:.0f}" HEIGHT="{ICON:.0f}">{img}</TD>'
+                f'<TD FIXEDSIZE="TRUE" WIDTH="{side:.0f}" HEIGHT="{ICON:.0f}" VALIGN="TOP" ALIGN="RIGHT">'
+                f"{badges}</TD></TR>"
+                f'<TR><TD COLSPAN="3" HEIGHT="{name_h:.0f}" VALIGN="TOP"><FONT POINT-SIZE="{NAME_PT:g}" '
+                f'COLOR="{name_color}">{name}</FONT></TD></TR>')
+        if nb.sub:
+            rows += (f'<TR><TD COLSPAN="3"><FONT POINT-SIZE="{TECH_PT:g}" COLOR="{sub_color}">'
+                     f"{html_text(nb.sub)}</FONT></TD></TR>")
+        table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>')
+        tip = [_head(node), *node.messages]
+        self.node(node.id, nb.box, table, color=f'"{color}"', penwidth=penwidth, style=f'"{style}"',
+                  id=f'"node-{node.id}"', tooltip=dot_lines(tip), **{"class": f'"{node.role}"'})
+
+    # Edges ----------------------------------------------------------------------------
+
+    def _edge(self, edge: SceneEdge) -> None:
+        lo = self.layout
+        if edge.src not in lo.nodes or edge.dst not in lo.nodes:
+            return
+        style = dict(MODE_STYLES.get(edge.mode, MODE_STYLES["batch"]))
+        if edge.role == MISSING_EDGE:
+            style.update(color=severity_color(edge.severity), style="dashed", penwidth="2")
+        elif edge.role == GHOST_EDGE:
+            style.update(color=GHOST_COLOR, style="dashed", penwidth="1.6")
+        ends = [self.scene.node(n) for n in (edge.src, edge.dst)]
+        tip = [f"{ends[0].cid or ends[0].name} \u2192 {ends[1].cid or ends[1].name} ({edge.mode})", *edge.messages]
+        common = (f'color="{style["color"]}", style="{style["style"]}", penwidth={style["penwidth"]}, '
+                  f'tooltip={dot_lines(tip)}, class="{edge.role} {edge.mode}"')
+        deco = lo.decos.get(edge.id)
+        if deco is None:
+            self.out.append(f'  {edge.src} -> {edge.dst} [{common}, arrowhead={style["arrowhead"]}, '
+                            f'id="edge-{edge.id}"];')
+            return
+        did = f"LABEL_{edge.id}"
+        self._deco(did, edge, deco, style["color"])
+        self.out.append(f'  {edge.src} -> {did} [{common}, arrowhead=none, id="edge-{edge.id}-1"];')
+        self.out.append(f'  {did} -> {edge.dst} [{common}, arrowhead={style["arrowhead"]}, '
+                        f'id="edge-{edge.id}-2"];')
+
+    def _deco(self, did: str, edge: SceneEdge, deco: Deco, color: str) -> None:
+        rows = ""
+        text_color = color if edge.role == MISSING_EDGE else MUTED
+        for line in deco.lines:
+            rows += (f'<TR><TD><FONT POINT-SIZE="{EDGE_PT:g}" COLOR="{text_color}">{html_text(line)}'
+                     f"</FONT></TD></TR>")
+        if deco.marks:
+            rows += f"<TR><TD>{_badges(deco.marks, 4)}</TD></TR>"
+        table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>')
+        tip = [t for t in (edge.label, *edge.messages) if t] or [edge.mode]
+        self.node(did, deco.box, table, id=f'"label-{edge.id}"', tooltip=dot_lines(tip), **{"class": '"label"'})
+
+    # Design box, legend, key --------------------------------------------------------------
+
+    def _design_box(self) -> None:
+        box = self.layout.design_box
+        if box is None:
+            return
+        table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
+                 f'<TD><FONT POINT-SIZE="{LEGEND_PT:g}" COLOR="{INK}">Design-wide findings</FONT></TD>'
+                 f"<TD>{_badges(self.scene.design_marks, 8)}</TD></TR></TABLE>")
+        self.node("DESIGN", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"design"',
+                  tooltip=dot_lines(f"{m.number}. {m.code} {m.rule}: {m.message}" for m in self.scene.design_marks))
+
+    def _legend(self) -> None:
+        box = self.layout.legend_box
+        if box is None:
+            return
+        rows = (f'<TR><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="{LEGEND_PT:g}" COLOR="{INK}"><B>Legend</B>'
+                f"</FONT></TD></TR>")
+        for what, meaning in self.layout.legend_rows:
+            rows += f"<TR>{_sample(what)}<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"{LEGEND_PT:g}\" COLOR=\"{INK}\">" \
+                    f"{html_text(meaning)}</FONT></TD></TR>"
+        table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">{rows}</TABLE>'
+        self.node("LEGEND", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"legend"', tooltip='"legend"')
+
+    def _key(self) -> None:
+        lo = self.layout
+        if lo.key_box is None:
+            return
+        columns = lo.key_columns
+        per_column = -(-len(lo.key_rows) // columns)
+        head = (f'<TR><TD COLSPAN="{2 * columns}" ALIGN="LEFT"><FONT POINT-SIZE="{KEY_PT:g}" COLOR="{INK}">'
+                f"<B>Findings</B></FONT></TD></TR>")
+        rows = ""
+        for i in range(per_column):
+            cells = ""
+            for c in range(columns):
+                index = c * per_column + i
+                if index < len(lo.key_rows):
+                    cells += self._key_cells(lo.key_rows[index])
+                else:
+                    cells += "<TD></TD><TD></TD>"
+            rows += f"<TR>{cells}</TR>"
+        if lo.key_more:
+            rows += (f'<TR><TD></TD><TD ALIGN="LEFT" COLSPAN="{2 * columns - 1}"><FONT POINT-SIZE="{KEY_PT:g}" '
+                     f'COLOR="{MUTED}">and {lo.key_more:,} more: run designgrade lint</FONT></TD></TR>')
+        table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{head}{rows}</TABLE>'
+        self.node("KEY", lo.key_box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"key"',
+                  tooltip='"findings"')
+
+    def _key_cells(self, mark: Mark) -> str:
+        lo = self.layout
+        text = "<BR/>".join(html_text(line) for line in key_lines(mark, lo.key_text_w, lo.key_line_limit))
+        tip = html_text(f"{mark.code} {mark.rule}: {mark.message}")
+        return (f'<TD VALIGN="TOP">{_badge(mark, link=False)}</TD><TD ALIGN="LEFT" BALIGN="LEFT" '
+                f'ID="{key_id(mark.anchor)}" TOOLTIP="{tip}" HREF="#a_{badge_id(mark.anchor)}">'
+                f'<FONT POINT-SIZE="{KEY_PT:g}" COLOR="{INK}">{text}</FONT></TD>')
 
 
-def _title_label(scene: Scene) -> str:
-    """An HTML-like label: the title, then the subtitle in grey. Text is HTML-escaped."""
-    title = html.escape(scene.title, quote=True)
-    sub = html.escape(scene.subtitle, quote=True)
-    rows = f'<FONT POINT-SIZE="22"><B>{title}</B></FONT>'
-    if sub:
-        rows += f'<BR ALIGN="LEFT"/><FONT POINT-SIZE="14" COLOR="#546E7A">{sub}</FONT>'
-    return f"<{rows}<BR ALIGN=\"LEFT\"/>>"
+def _head(node: SceneNode) -> str:
+    if node.role == MISSING:
+        return f"missing: {node.name}"
+    parts = [node.cid or node.name, (node.kind or "").replace("_", " "), node.tech or "", node.note or ""]
+    return " \u00b7 ".join(p for p in parts if p)
 
 
-def _node(node: SceneNode) -> Any:
-    from diagrams import Node
-
-    if node.missing:
-        return _placeholder(node)
-    lines = wrap(node.name, NAME_WIDTH)[:MAX_NAME_LINES]
-    if node.tech:
-        lines.append(f"({clean(node.tech, 24)})")
-    path = icon_path(node.kind, node.tech)
-    try:
-        cls = icon_class(path)
-    except (ImportError, AttributeError):
-        cls = Node  # an older diagrams without this icon: a plain box
-    attrs: dict[str, str] = {
-        "width": f"{ICON_SIZE:.2f}",
-        "height": f"{ICON_SIZE + 0.16 + LINE_HEIGHT * len(lines):.2f}",
-        "fixedsize": "true",
-        "labelloc": "b",
-        "tooltip": _nohtml(dot_lines(_tooltip(node))),
-    }
-    if path in NEEDS_BACKGROUND or node.severity:
-        attrs.update(shape="box", style="rounded", color="transparent", penwidth="0")
-    if path in NEEDS_BACKGROUND:
-        attrs.update(style="rounded,filled", fillcolor="#90A4AE")
-    if node.severity:
-        attrs.update(color=SEVERITY_COLORS[node.severity], penwidth="3.5")
-    return cls(_nohtml(dot_lines(lines)), nodeid=node.id, **attrs)
+def _badge(mark: object, link: bool = True) -> str:
+    """One numbered badge: a rounded tile in the finding's colour, linked to its key row."""
+    if not isinstance(mark, Mark):
+        return _tile(ACK_COLOR, str(mark), "", badge_width(mark))
+    color = severity_color(mark.severity, mark.acknowledged)
+    attrs = ""
+    if link:
+        tip = html_text(f"{mark.number}. {mark.code} {mark.rule}: {mark.message}")
+        attrs = f' ID="{badge_id(mark.anchor)}" HREF="#a_{key_id(mark.anchor)}" TOOLTIP="{tip}"'
+    return _tile(color, str(mark.number), attrs, badge_width(mark))
 
 
-def _tooltip(node: SceneNode) -> list[str]:
-    head = " \u00b7 ".join(p for p in (node.cid, (node.kind or "").replace("_", " "), node.tech) if p)
-    return [head, *node.messages] if node.messages else [head]
+def _tile(color: str, text: str, attrs: str = "", width: float = BADGE_H) -> str:
+    """A rounded tile of fixed size (a nested table would otherwise stretch to its cell)."""
+    return (f'<TABLE FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{BADGE_H:.0f}" BORDER="0" CELLBORDER="0" '
+            f'CELLPADDING="0" CELLSPACING="0" STYLE="rounded" BGCOLOR="{color}"><TR>'
+            f'<TD FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{BADGE_H:.0f}"{attrs}>'
+            f'<FONT POINT-SIZE="{BADGE_PT:g}" COLOR="white"><B>{html_text(text)}</B></FONT></TD></TR></TABLE>')
 
 
-def _placeholder(node: SceneNode) -> Any:
-    from diagrams import Node
-
-    color = SEVERITY_COLORS.get(node.severity or "", MISSING_COLOR)
-    lines = ["missing:", *wrap(node.name.removeprefix("missing: "), NAME_WIDTH)[:MAX_NAME_LINES]]
-    return Node(
-        _nohtml(dot_lines(lines)), nodeid=node.id, shape="box", style="rounded,dashed",
-        color=color, fontcolor=color, penwidth="2", fixedsize="false", labelloc="c",
-        width=f"{ICON_SIZE + 0.2:.2f}", height="0.8", fontsize="13",
-        tooltip=_nohtml(dot_lines(node.messages or [node.name])),
-    )
+def _badges(marks: list[Mark], per_row: int, limit: int = 4) -> str:
+    if not marks:
+        return ""
+    shown = shown_badges(marks, limit)
+    rows = [shown[i:i + per_row] for i in range(0, len(shown), per_row)]
+    body = "".join("<TR>" + "".join(f"<TD>{_badge(b)}</TD>" for b in row) + "</TR>" for row in rows)
+    return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{body}</TABLE>'
 
 
-def _edge(d: Any, scene: Scene, made: dict[str, Any], edge: SceneEdge) -> None:
-    from diagrams import Edge
-
-    style = dict(MODE_STYLES.get(edge.mode, MODE_STYLES["batch"]))
-    attrs: dict[str, str] = {}
-    if edge.missing:
-        color = SEVERITY_COLORS.get(edge.severity or "", MISSING_COLOR)
-        style.update(color=color, style="dashed", penwidth="1.8")
-        attrs["fontcolor"] = color
-    if edge.label:
-        attrs["label"] = _nohtml(dot_lines(wrap(edge.label, 18)))
-    ends = [scene.node(n) for n in (edge.src, edge.dst)]
-    tip = [f"{ends[0].cid or ends[0].name} \u2192 {ends[1].cid or ends[1].name} ({edge.mode})", *edge.messages]
-    attrs["tooltip"] = _nohtml(dot_lines(tip))
-    attrs.setdefault("fontcolor", "#455A64")
-    attrs["fontsize"] = EDGE_ATTRS["fontsize"]
-    if scene.layout_reversed(edge):
-        # Laid out dst -> src so the picture flows from data to users; drawn src -> dst.
-        d.connect(made[edge.dst], made[edge.src], Edge(reverse=True, **style, **attrs))
-    else:
-        d.connect(made[edge.src], made[edge.dst], Edge(forward=True, **style, **attrs))
-
-
-def _legend(scene: Scene) -> None:
-    """One node whose HTML-like table explains edge styles, outlines and placeholders.
-
-    Only constant text goes in here, so it needs no escaping.
-    """
-    from diagrams import Node
-
-    rows = ['<TR><TD COLSPAN="2" ALIGN="LEFT"><B>Legend</B></TD></TR>']
-    for mode, meaning in MODE_MEANING.items():
-        st = MODE_STYLES[mode]
-        cell_style = {"solid": "", "bold": "", "dashed": ' STYLE="dashed"', "dotted": ' STYLE="dotted"'}[st["style"]]
+def _sample(what: str) -> str:
+    """The legend's picture of one mark, in its real colour and style."""
+    size = f'WIDTH="{LEGEND_SAMPLE_W:.0f}" HEIGHT="14" FIXEDSIZE="TRUE"'
+    if what in MODE_STYLES:
+        st = MODE_STYLES[what]
+        dash = {"dashed": ' STYLE="dashed"', "dotted": ' STYLE="dotted"'}.get(st["style"], "")
         width = "3" if float(st["penwidth"]) > 2 else "2"
-        rows.append(
-            f'<TR><TD WIDTH="44" HEIGHT="14" FIXEDSIZE="TRUE" SIDES="B" BORDER="{width}" COLOR="{st["color"]}"'
-            f'{cell_style}></TD><TD ALIGN="LEFT">{meaning}</TD></TR>'
-        )
-    if scene.overlay:
-        for severity, color in SEVERITY_COLORS.items():
-            rows.append(
-                f'<TR><TD WIDTH="44" HEIGHT="20" FIXEDSIZE="TRUE" BORDER="3" COLOR="{color}" STYLE="rounded"></TD>'
-                f'<TD ALIGN="LEFT">{severity} finding</TD></TR>'
-            )
-        rows.append(
-            f'<TR><TD WIDTH="44" HEIGHT="20" FIXEDSIZE="TRUE" BORDER="2" COLOR="{MISSING_COLOR}" STYLE="dashed">'
-            f'<FONT POINT-SIZE="9" COLOR="{MISSING_COLOR}">missing</FONT></TD>'
-            f'<TD ALIGN="LEFT">expected part the design lacks</TD></TR>'
-        )
-    table = (
-        '<<TABLE BORDER="1" COLOR="#B0BEC5" CELLBORDER="0" CELLSPACING="4" CELLPADDING="2" STYLE="rounded">'
-        + "".join(rows) + "</TABLE>>"
-    )
-    Node(table, nodeid="LEGEND", shape="plain", fixedsize="false", fontsize="11", labelloc="c",
-         tooltip="legend")
+        return f'<TD {size} SIDES="B" BORDER="{width}" COLOR="{st["color"]}"{dash}></TD>'
+    # Empty dashed boxes: Graphviz 2.43's json output crashes on a dashed cell holding text.
+    if what == "missing":
+        return f'<TD {size} BORDER="2" COLOR="{MISSING_COLOR}" STYLE="dashed"></TD>'
+    if what == "ghost":
+        return f'<TD {size} BORDER="2" COLOR="{GHOST_COLOR}" STYLE="dashed"></TD>'
+    return f'<TD WIDTH="{LEGEND_SAMPLE_W:.0f}">{_tile(SEVERITY_COLORS.get(what, ACK_COLOR), "1")}</TD>'

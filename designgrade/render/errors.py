@@ -12,4 +12,3 @@ GRAPHVIZ_HINT = (
     "'apt-get install graphviz' (Debian/Ubuntu) or 'brew install graphviz' (macOS); "
     "--format mermaid and --format dot work without it"
 )
-DIAGRAMS_HINT = "the 'diagrams' package is missing: install it with 'pip install diagrams'"

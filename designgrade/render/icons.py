@@ -1,15 +1,15 @@
 """Which icon each component gets: a tech's own icon when mingrammer/diagrams has one,
-else a neutral icon for its kind.
+else a line glyph for its kind, one glyph per kind.
 
-Class paths are strings relative to the ``diagrams`` package, so this module imports
-nothing heavy; :func:`icon_class` imports the class only when a picture is drawn. Every
-path is checked against the installed diagrams by tests/render/test_icons.py.
+Icons are named by their diagrams class path (``onprem.queue.Kafka``). The pictures use
+copies made once by ``scripts/build_icons.py`` (icondata.py): cropped to their artwork,
+scaled to one size, and, for the kind glyphs, drawn in one slate colour, so every icon
+has the same size and the glyphs the same weight. Nothing here imports diagrams.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, Optional
+from typing import Optional
 
 from ..techs import normalize
 
@@ -47,10 +47,10 @@ TECH_ICONS: dict[str, str] = {
     "dataflow": "gcp.analytics.Dataflow", "emr": "aws.analytics.EMR", "presto": "onprem.analytics.Presto",
     "trino": "onprem.analytics.Trino", "storm": "onprem.analytics.Storm", "glue": "aws.analytics.Glue",
     "dataproc": "gcp.analytics.Dataproc",
-    # orchestration, training, registries
+    # orchestration, training, registries (MLflow's artwork is white on clear: its kind glyph reads better)
     "airflow": "onprem.workflow.Airflow", "kubeflow": "onprem.workflow.Kubeflow",
     "nifi": "onprem.workflow.Nifi", "argo": "onprem.gitops.Argocd", "composer": "gcp.analytics.Composer",
-    "mlflow": "onprem.mlops.Mlflow", "polyaxon": "onprem.mlops.Polyaxon",
+    "polyaxon": "onprem.mlops.Polyaxon",
     "sagemaker": "aws.ml.Sagemaker", "sagemaker_pipelines": "aws.ml.Sagemaker",
     "sagemaker_feature_store": "aws.ml.Sagemaker", "sagemaker_batch_transform": "aws.ml.Sagemaker",
     "sagemaker_training": "aws.ml.SagemakerTrainingJob",
@@ -86,12 +86,13 @@ TECH_ICONS: dict[str, str] = {
     "azure_openai": "azure.ml.AzureOpenAI",
 }
 
-# kind -> a neutral icon, for techs diagrams has no icon for (feast, evidently, triton,
-# pinecone, milvus, openai, ...) and for components without a tech.
+# kind -> its glyph: a line icon of the OCI set (one stroke weight), one per kind, so two
+# roles never share a picture. The llm glyph is SageMaker's model brain, redrawn in the
+# glyphs' colour.
 KIND_ICONS: dict[str, str] = {
-    "client": "onprem.client.Users",
-    "source_db": "aws.general.GenericDatabase",
-    "database": "aws.general.GenericDatabase",
+    "client": "oci.governance.Groups",
+    "source_db": "oci.compute.BM",
+    "database": "oci.database.Autonomous",
     "event_stream": "oci.database.Stream",
     "data_lake": "oci.storage.Buckets",
     "data_warehouse": "oci.database.DatabaseService",
@@ -103,13 +104,14 @@ KIND_ICONS: dict[str, str] = {
     "training_pipeline": "oci.monitoring.Workflow",
     "experiment_tracking": "oci.governance.Audit",
     "model_registry": "oci.compute.OCIR",
-    "batch_inference": "oci.database.Science",
+    "batch_inference": "oci.database.DMS",
     "online_serving": "oci.database.Science",
     "key_value_store": "oci.storage.BlockStorage",
     "cache": "oci.storage.ElasticPerformance",
-    "semantic_cache": "oci.storage.ElasticPerformance",
+    "semantic_cache": "oci.storage.ObjectStorage",
     "load_balancer": "oci.network.LoadBalancer",
     "api_gateway": "oci.devops.APIGateway",
+    "service": "oci.devops.APIService",
     "llm_gateway": "oci.network.ServiceGateway",
     "experimentation": "oci.monitoring.Events",
     "monitoring": "oci.monitoring.Telemetry",
@@ -118,13 +120,12 @@ KIND_ICONS: dict[str, str] = {
     "guardrails": "oci.network.SecurityLists",
     "prompt_registry": "oci.governance.Tagging",
     "llm_evaluation": "oci.governance.Logging",
-    "service": "oci.devops.APIService",
 }
-DEFAULT_ICON = "aws.general.General"  # a kind designgrade does not know (a schema error)
+UNKNOWN_ICON = "oci.governance.OCID"                # a kind designgrade does not know, no guess
+GHOST_ICON = "oci.connectivity.DisconnectedRegions"  # a flow's end that is not a component
 
-# Icons whose artwork is white on transparent in places and vanishes on a white page:
-# they get a tinted tile behind them.
-NEEDS_BACKGROUND = frozenset({"onprem.mlops.Mlflow"})
+# Drawn in the glyphs' slate colour (``scripts/build_icons.py``).
+GLYPHS = frozenset({*KIND_ICONS.values(), UNKNOWN_ICON, GHOST_ICON})
 
 # A tech names a kind-specific icon only where it makes sense: a client with tech
 # "kafka" is not drawn as Kafka. Techs in this set may appear under any kind.
@@ -132,20 +133,43 @@ _CLIENT_TECHS = frozenset({"web", "browser", "desktop", "ios", "android", "mobil
 
 
 def icon_path(kind: Optional[str], tech: Optional[str]) -> str:
-    """The diagrams class path for a component (no import)."""
+    """The diagrams class path for a component."""
     if tech:
         key = normalize(str(tech))
         found = TECH_ICONS.get(key)
         if found and (key not in _CLIENT_TECHS or kind == "client"):
             return found
-    return KIND_ICONS.get(kind or "", DEFAULT_ICON)
+    return KIND_ICONS.get(kind or "", UNKNOWN_ICON)
 
 
 def has_own_icon(tech: Optional[str]) -> bool:
     return bool(tech) and normalize(str(tech)) in TECH_ICONS
 
 
-def icon_class(path: str) -> Any:
-    """Import ``diagrams.<path>`` and return the class (raises ImportError/AttributeError)."""
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(f"diagrams.{module}"), name)
+def all_icons() -> list[str]:
+    """Every class path a picture can use, sorted."""
+    return sorted({*TECH_ICONS.values(), *GLYPHS})
+
+
+def icon_png(path: str) -> Optional[bytes]:
+    """The prepared PNG of an icon (``scripts/build_icons.py``), or None if it has none."""
+    import base64
+
+    from .icondata import ICONS
+
+    data = ICONS.get(path)
+    return base64.b64decode(data) if data else None
+
+
+def resource_file(path: str) -> Optional[str]:
+    """Where diagrams keeps the original artwork of an icon, for DOT files that name it."""
+    import importlib.util
+    import os
+
+    from .icondata import SOURCES
+
+    spec = importlib.util.find_spec("diagrams")
+    rel = SOURCES.get(path)
+    if spec is None or spec.origin is None or rel is None:
+        return None
+    return os.path.join(os.path.dirname(os.path.dirname(spec.origin)), "resources", *rel.split("/"))

@@ -1,20 +1,26 @@
-"""Candidate text made safe: wrapping, and escaping for DOT, Mermaid and ids.
+"""Candidate text made safe and fitted: cleaning, wrapping to a width, escaping per format.
 
 Every label, title, tooltip and id that reaches a picture comes from the candidate's
-YAML. Nothing here trusts it: control characters are dropped, newlines become spaces
-(the renderer wraps lines itself), and each output language gets its own escaping so a
-quote, a brace, ``<script>`` or a trailing backslash is drawn as text, never parsed.
+YAML. Nothing here trusts it: C0 and C1 control characters and bidirectional overrides
+are dropped (an U+202E would reverse the rest of a label in every viewer), newlines
+become spaces (the renderer wraps lines itself), and each output language gets its own
+escaping so a quote, a brace, ``<script>`` or a trailing backslash is drawn as text.
 """
 
 from __future__ import annotations
 
+import html
 import re
-import textwrap
 from typing import Iterable
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+from .measure import text_width
+
+# C0 and C1 controls, DEL, line/paragraph separators, bidi embeddings, overrides, isolates
+# and marks, and the byte-order mark.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 _SPACES = re.compile(r"\s+")
 _ID_UNSAFE = re.compile(r"[^a-z0-9_]+")
+ELLIPSIS = "\u2026"
 
 MAX_CHARS = 80  # longer text is cut with an ellipsis: a label is not a paragraph
 
@@ -31,66 +37,126 @@ def clean(text: object, limit: int = MAX_CHARS) -> str:
     s = _CONTROL.sub(" ", str(text if text is not None else ""))
     s = _SPACES.sub(" ", s).strip()
     if len(s) > limit:
-        s = s[: limit - 1].rstrip() + "\u2026"
+        s = s[: limit - 1].rstrip() + ELLIPSIS
     return s
 
 
-def wrap(text: object, width: int = 18, limit: int = MAX_CHARS) -> list[str]:
-    """Cleaned text broken into lines of about ``width`` characters (long words are split)."""
-    s = clean(text, limit)
-    if not s:
+def shorten(text: str, width: float, size: float, bold: bool = False) -> str:
+    """``text`` cut to ``width`` points at ``size``, with an ellipsis when cut."""
+    if text_width(text, size, bold) <= width:
+        return text
+    room = width - text_width(ELLIPSIS, size, bold)
+    out = ""
+    for ch in text:
+        if text_width(out + ch, size, bold) > room:
+            break
+        out += ch
+    return out.rstrip(" ,;:-_/") + ELLIPSIS
+
+
+_BREAK_AFTER = re.compile(r"(?<=[_\-/.,])")
+
+
+def _pieces(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """A word too wide for a line, split after ``_ - / . ,`` where possible, else anywhere."""
+    parts = [p for p in _BREAK_AFTER.split(word) if p]
+    out: list[str] = []
+    for part in parts:
+        while text_width(part, size, bold) > width and len(part) > 1:
+            cut = 1
+            while cut < len(part) and text_width(part[: cut + 1], size, bold) <= width:
+                cut += 1
+            out.append(part[:cut])
+            part = part[cut:]
+        out.append(part)
+    return out
+
+
+def fit(text: object, width: float, size: float, max_lines: int, bold: bool = False) -> list[str]:
+    """Cleaned text wrapped into lines no wider than ``width`` points; past ``max_lines``
+    the last line ends with an ellipsis. Empty text gives no line."""
+    s = clean(text, 400)
+    if not s or max_lines < 1:
         return []
-    return textwrap.wrap(s, width=width, break_long_words=True, break_on_hyphens=True) or [s]
+    lines: list[str] = []
+    current = ""
+    for word in s.split(" "):
+        pieces = _pieces(word, width, size, bold) if text_width(word, size, bold) > width else [word]
+        for index, piece in enumerate(pieces):
+            candidate = f"{current}{' ' if current and index == 0 else ''}{piece}"
+            if text_width(candidate, size, bold) <= width:
+                current = candidate
+            else:
+                if current:
+                    lines.append(current)
+                current = piece
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = shorten(lines[-1] + ELLIPSIS, width, size, bold)
+    return lines
+
+
+def widest(lines: Iterable[str], size: float, bold: bool = False) -> float:
+    return max((text_width(line, size, bold) for line in lines), default=0.0)
+
+
+# --- DOT -------------------------------------------------------------------------------
+
+
+def dot_quote(value: object) -> str:
+    """A double-quoted DOT string. Backslashes are doubled so Graphviz's escString escapes
+    (``\\N``, ``\\G``, ``\\l``...) in candidate text stay literal; quotes are escaped."""
+    s = str(value).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{s}"'
 
 
 def dot_lines(lines: Iterable[str]) -> str:
-    """Lines as one DOT escString: backslashes and quotes escaped, lines joined by ``\\n``.
-
-    The result is wrapped in :func:`graphviz.nohtml` by the caller's quoting so a
-    label like ``<b>x</b>`` is never taken for an HTML-like label.
-    """
-    return r"\n".join(dot_text(line) for line in lines)
+    """Lines as one double-quoted DOT escString joined by Graphviz's ``\\n``."""
+    return '"' + "\\n".join(dot_quote(line)[1:-1] for line in lines) + '"'
 
 
-def dot_text(line: str) -> str:
-    """Escape one line for a double-quoted DOT string (escString).
-
-    Doubling backslashes also disarms Graphviz's own escapes (``\\N``, ``\\G``, ``\\l``...).
-    """
-    return line.replace("\\", "\\\\").replace('"', '\\"')
+def html_text(text: str) -> str:
+    """Text for a Graphviz HTML-like label (and SVG): ``& < > " '`` as entities."""
+    return html.escape(text, quote=True)
 
 
-_MERMAID_ENTITIES = {
-    "#": "#35;", '"': "#34;", "<": "#60;", ">": "#62;", "&": "#38;", "`": "#96;",
-    "{": "#123;", "}": "#125;", "|": "#124;", "[": "#91;", "]": "#93;", ";": "#59;",
-}
-_MERMAID_SPECIAL = re.compile("[" + re.escape("".join(_MERMAID_ENTITIES)) + "]")
+# --- Mermaid ---------------------------------------------------------------------------
+
+# Mermaid decodes ``#name;`` entities and, with HTML labels, would read ``<b>`` as markup;
+# its entity codes themselves show up literally in some places (edge labels, subgraph
+# titles). So the few characters that could break out are drawn as look-alikes instead:
+# what a reader sees is still the candidate's text, and no code ever appears.
+_MERMAID_LOOKALIKE = str.maketrans({
+    '"': "\u2033",   # double prime
+    "<": "\u2039", ">": "\u203a",   # single angle quotation marks
+    "&": "\uff06", "#": "\uff03",   # full-width ampersand and number sign
+    "`": "\u02cb",   # modifier grave accent: a leading backtick would start a Markdown string
+})
 
 
 def mermaid_text(line: str) -> str:
-    """Escape one line for a double-quoted Mermaid label: specials become ``#NN;`` entities.
-
-    Only ``"`` could end the string; ``<``, ``>`` and ``&`` would reach the HTML Mermaid
-    draws; ``#`` starts an entity (so it is encoded too: a literal ``#quot;`` stays
-    literal); brackets, braces, ``|`` and ``;`` are Mermaid syntax, encoded in case a
-    label is ever unquoted. Mermaid turns each entity back into its character as text,
-    so ``<script>`` shows as ``<script>`` and is never markup.
-    """
-    return _MERMAID_SPECIAL.sub(lambda m: _MERMAID_ENTITIES[m.group(0)], line)
+    """One line for a double-quoted Mermaid label: nothing in it can end the string,
+    start an entity, a Markdown string or an HTML tag."""
+    return line.translate(_MERMAID_LOOKALIKE)
 
 
 def mermaid_lines(lines: Iterable[str]) -> str:
     return "<br/>".join(mermaid_text(line) for line in lines)
 
 
+# --- ids -------------------------------------------------------------------------------
+
+
 def safe_id(raw: str, taken: set[str]) -> str:
-    """A stable id for DOT and Mermaid: ``[a-z0-9_]``, starting with a letter, unique in ``taken``.
+    """A stable id for DOT, SVG and Mermaid: ``[a-z0-9_]``, starting with a letter, unique in ``taken``.
 
     Component ids already match ``^[a-z][a-z0-9_-]*$`` in a valid design; ``-`` becomes
     ``_``. Anything else (a design with schema errors) is folded the same way, and a
     collision or a Mermaid keyword gets a numeric suffix. ``taken`` is updated.
     """
-    base = _ID_UNSAFE.sub("_", str(raw).lower()).strip("_") or "component"
+    base = _ID_UNSAFE.sub("_", str(raw).lower()).strip("_")[:48] or "component"
     if not base[0].isalpha():
         base = "n_" + base
     if base in _MERMAID_RESERVED:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Optional
 
 import pytest
@@ -70,10 +71,19 @@ def report_of(text: str) -> Any:
 
 
 def finding(rule: str, severity: str = "warning", component: Optional[str] = None,
-            message: str = "something is off", acknowledged: bool = False) -> Finding:
-    return Finding(rule=rule, code="DG999", severity=severity, pillar="structure", level="L4",  # type: ignore[arg-type]
-                   message=message, fix="", line=1, column=1, component=component,
+            message: str = "something is off", acknowledged: bool = False, line: int = 1,
+            flow: Optional[tuple[str, str]] = None) -> Any:
+    """A finding as lint makes it; with ``flow``, one about a single flow (read with getattr,
+    as the renderer does, so this works whether or not Finding has the field yet)."""
+    made = Finding(rule=rule, code="DG999", severity=severity, pillar="structure", level="L4",  # type: ignore[arg-type]
+                   message=message, fix="", line=line, column=1, component=component,
                    acknowledged=acknowledged, reason="we chose so" if acknowledged else None)
+    if flow is None:
+        return made
+    fields = {name: getattr(made, name) for name in ("rule", "code", "severity", "pillar", "level", "message",
+                                                      "fix", "line", "column", "component", "acknowledged",
+                                                      "reason")}
+    return SimpleNamespace(**fields, flow=flow)
 
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")

@@ -88,7 +88,7 @@ def test_render_file_graphviz_formats(design, out_dir, suffix, magic):
 def test_explicit_format_and_no_findings(design, out_dir):
     out = out_dir / "arch.txt"
     render_file(design, out, fmt="mermaid", findings=False)
-    assert "classDef" not in out.read_text()
+    assert "flowchart LR" in out.read_text() and "classDef error" not in out.read_text()
 
 
 def test_level_filters_the_overlay(tmp_path, out_dir):
@@ -168,3 +168,48 @@ def test_every_example_renders_to_png(path, out_dir):
     render_file(path, out)
     data = out.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+@needs_dot
+def test_graphviz_gets_its_icons_from_a_private_folder_it_leaves_empty(design, tmp_path, monkeypatch):
+    import tempfile
+
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    png = render(graph_of(SMALL), [], "png")
+    assert png.startswith(b"\x89PNG")
+    assert list(scratch.iterdir()) == []
+
+
+def _big(components: int, flows: int) -> str:
+    """A design with more components and flows than a picture draws (docs/render.md, Limits)."""
+    names = [f"s{i}" for i in range(components)]
+    body = "".join(f"  {n}: {{kind: service, tech: go}}\n" for n in names)
+    width = min(components, 224)
+    edges = "".join(f'  - "{names[i % width]} -> {names[(i // width + 1 + i) % width]}"\n' for i in range(flows))
+    return "designgrade: 1\ntitle: Big\nproblem: {task: recommendation}\ncomponents:\n" + body + "flows:\n" + edges
+
+
+@needs_dot
+def test_a_design_with_tens_of_thousands_of_flows_is_capped_and_says_so():
+    from designgrade.engine import lint_text
+    from designgrade.render.scene import MAX_COMPONENTS, MAX_FLOWS
+
+    report = lint_text(_big(224, 49_952))
+    svg = render(report.design, report.findings, "svg")
+    assert f"showing the first {MAX_COMPONENTS:,} of 224 components" in svg
+    assert f"showing the first {MAX_FLOWS:,} of" in svg
+    assert svg.count('class="component"') <= MAX_COMPONENTS
+    assert svg.count("<g id=\"edge-") <= 2 * MAX_FLOWS
+
+
+def test_five_thousand_components_become_a_bounded_dot():
+    from designgrade.engine import lint_text
+    from designgrade.render.scene import MAX_COMPONENTS, MAX_FLOWS
+
+    report = lint_text(_big(5_000, 20_000))
+    dot = render(report.design, None, "dot")
+    assert dot.count('class="component"') == MAX_COMPONENTS
+    assert dot.count(" -> ") <= 2 * MAX_FLOWS
+    assert "showing the first" in dot
