@@ -13,6 +13,7 @@ jinja2 is imported here, and this module only by the batch writer: never at lint
 from __future__ import annotations
 
 import functools
+import html
 import os
 import re
 from typing import Any, Optional, Sequence
@@ -24,11 +25,15 @@ INDEX_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; scrip
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "templates")
 
 _PROLOG = re.compile(r"\A\s*(?:<\?xml[^>]*\?>\s*)?(?:<!DOCTYPE[^>]*>\s*)?(?:<!--.*?-->\s*)*", re.S | re.I)
-_SCRIPT = re.compile(r"<script\b.*?(?:</script\s*>|/>|\Z)", re.S | re.I)
-_FOREIGN = re.compile(r"<foreignObject\b.*?(?:</foreignObject\s*>|/>|\Z)", re.S | re.I)
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
-_HANDLER = re.compile(r"""\s+on[a-z]+\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""", re.I)
-_JS_HREF = re.compile(r"""\s+(?:xlink:)?href\s*=\s*(?:"\s*javascript:[^"]*"|'\s*javascript:[^']*')""", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# A tag, its attributes read one by one: a quoted value is consumed whole, so text such
+# as ` onload=` inside a value is never taken for an attribute.
+_ATTR_TEXT = r"""\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
+_TAG = re.compile(rf"<(/?)([A-Za-z][\w:.-]*)((?:{_ATTR_TEXT})*)\s*(/?)>")
+_ATTR = re.compile(r"""\s+([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+_DROP_WITH_CONTENT = frozenset({"script", "foreignobject", "iframe", "object", "embed", "style"})
+_LINK_ATTRS = frozenset({"href", "xlink:href", "src", "action", "formaction"})
+_KEY_LINK = "#a_key-"  # a badge's link to its row in the picture's key (render/anchors.py)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 
 
@@ -36,9 +41,11 @@ def inline_svg(text: Optional[str]) -> Optional[Any]:
     """The renderer's SVG, ready to inline in HTML, or None when it does not look like one.
 
     Only text that starts with ``<svg`` or ``<?xml`` is accepted; the XML prolog, doctype
-    and comments are dropped (they mean nothing inside HTML), and so, defensively, is
-    anything that could run: ``<script>``, ``<foreignObject>``, ``on*=`` handlers and
-    ``javascript:`` links. The page's CSP forbids scripts anyway.
+    and comments are dropped (they mean nothing inside HTML). Defensively, every tag is
+    rebuilt from its parsed attributes: ``<script>``, ``<foreignObject>`` and the like go
+    with their content, ``on*`` handlers and ``javascript:`` links go, and a ``<`` that
+    starts no tag is escaped. The page's CSP forbids scripts anyway. A badge's link to the
+    picture's key becomes a link to the finding's card in the report.
     """
     from markupsafe import Markup
 
@@ -50,10 +57,55 @@ def inline_svg(text: Optional[str]) -> Optional[Any]:
     body = _PROLOG.sub("", head, count=1)
     if not body.startswith("<svg"):
         return None
-    body = _SCRIPT.sub("", body)
-    body = _FOREIGN.sub("", body)
-    body = _TAG.sub(lambda m: _JS_HREF.sub("", _HANDLER.sub("", m.group(0))), body)
-    return Markup(body)
+    return Markup(_clean_markup(_COMMENT.sub("", body)))
+
+
+def _clean_markup(body: str) -> str:
+    out: list[str] = []
+    pos = 0
+    skipping: Optional[str] = None
+    depth = 0
+    for match in _TAG.finditer(body):
+        closing, name, attrs, self_closing = match.groups()
+        lower = name.lower()
+        if skipping is None:
+            out.append(body[pos:match.start()].replace("<", "&lt;"))
+        pos = match.end()
+        if skipping is not None:
+            if lower == skipping and not self_closing:
+                depth += -1 if closing else 1
+                if depth == 0:
+                    skipping = None
+            continue
+        if lower in _DROP_WITH_CONTENT:
+            if not closing and not self_closing:
+                skipping, depth = lower, 1
+            continue
+        if closing:
+            out.append(f"</{name}>")
+            continue
+        kept = "".join(_safe_attribute(m.group(1), m.group(2)) for m in _ATTR.finditer(attrs))
+        out.append(f"<{name}{kept}{' /' if self_closing else ''}>")
+    if skipping is None:
+        out.append(body[pos:].replace("<", "&lt;"))
+    return "".join(out)
+
+
+def _safe_attribute(name: str, raw: Optional[str]) -> str:
+    lower = name.lower()
+    if lower.startswith("on"):
+        return ""
+    if raw is None:
+        return f" {name}"
+    value = raw[1:-1] if raw[:1] in "\"'" else raw
+    if lower in _LINK_ATTRS:
+        plain = re.sub(r"[\x00-\x20]+", "", html.unescape(value)).lower()
+        if plain.startswith(("javascript:", "vbscript:")) or (plain.startswith("data:")
+                                                                and not plain.startswith("data:image/")):
+            return ""
+        if html.unescape(value).startswith(_KEY_LINK):  # Graphviz writes "-" as "&#45;"
+            value = "#" + html.unescape(value)[len(_KEY_LINK):]
+    return f' {name}="{value.replace(chr(34), "&quot;")}"'
 
 
 def _linkify(text: str) -> Any:
@@ -96,6 +148,21 @@ def _sortkey(value: Any) -> str:
         return "0"
 
 
+def _finding_anchor(finding: dict[str, Any]) -> str:
+    """The id of a finding's card: the diagram's badges link to it (render/anchors.py)."""
+    from ..render.anchors import finding_anchor
+
+    return finding_anchor(finding.get("code"), finding.get("rule"), finding.get("line"), finding.get("column"),
+                          finding.get("message"))
+
+
+def _badge_anchor(finding: dict[str, Any]) -> str:
+    """The id of the finding's badge in the inlined diagram, for the card's link back."""
+    from ..render.anchors import badge_id
+
+    return "a_" + badge_id(_finding_anchor(finding))
+
+
 @functools.lru_cache(maxsize=1)
 def environment() -> Any:
     import jinja2
@@ -108,7 +175,8 @@ def environment() -> Any:
         lstrip_blocks=False,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=num, linkify=_linkify, breakpath=_breakpath, band=_band, width=_width, sortkey=_sortkey)
+    env.filters.update(num=num, linkify=_linkify, breakpath=_breakpath, band=_band, width=_width, sortkey=_sortkey,
+                       finding_anchor=_finding_anchor, badge_anchor=_badge_anchor)
     return env
 
 
