@@ -26,10 +26,26 @@ def _finite_number(value: Any, what: str, example: str) -> float:
     raise ValueError(f"expected {what} such as {example}")
 
 
+_PLAIN = re.compile(r"^\s*\d+(?:\.\d+)?\s*$")
+_THOUSANDS = re.compile(r"^\s*\d{1,3}(,\d{3})+(\.\d+)?\s*$")
+
+
+def _compact(number: float) -> str:
+    for scale, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
+        if number >= scale:
+            return f"{number / scale:g}{suffix}"
+    return f"{number:g}"
+
+
 def parse_quantity(value: Any) -> float:
     """``50k`` -> 50000.0; plain non-negative numbers pass through."""
     if isinstance(value, str):
         match = _QUANTITY.match(value.replace("_", ""))
+        if not match and _THOUSANDS.match(value):
+            # '300,000' reads as 300 thousand in one locale and 300.000 in another: ask for a form that cannot.
+            plain = value.strip().replace(",", "")
+            raise ValueError(f"{value!r} has a thousands separator, which is not read; write "
+                             f"{_compact(float(plain))} or {plain}")
         if not match:
             raise ValueError(f"expected a quantity such as 50k, 1.5M or 2B, got {value!r}")
         return float(match.group(1)) * _SCALE[match.group(2).lower()]
@@ -52,8 +68,17 @@ def parse_duration(value: Any) -> float:
     return number
 
 
-def _non_negative(value: Any) -> float:
-    number = _finite_number(value, "number", "25")
+def parse_millis(value: Any) -> float:
+    """Milliseconds: a bare number (``60``), or a duration with its unit (``60ms``, ``0.5s``):
+    durations take units everywhere else in the format, so ``latency_ms: 60ms`` must too."""
+    if isinstance(value, str):
+        if _PLAIN.match(value):
+            return float(value)
+        match = _DURATION.match(value)
+        if not match:
+            raise ValueError(f"expected milliseconds such as 60, or a duration such as 60ms or 0.5s, got {value!r}")
+        return float(match.group(1)) * _SECONDS[match.group(2)] * 1000
+    number = _finite_number(value, "number of milliseconds", "60 or 60ms")
     if number < 0:
         raise ValueError(f"expected a number of 0 or more, got {value!r}")
     return number
@@ -76,8 +101,11 @@ _DURATION_SCHEMA = {
 
 Quantity = Annotated[float, BeforeValidator(parse_quantity), WithJsonSchema(_QUANTITY_SCHEMA)]
 Duration = Annotated[float, BeforeValidator(parse_duration), WithJsonSchema(_DURATION_SCHEMA)]
-Millis = Annotated[
-    float,
-    BeforeValidator(_non_negative),
-    WithJsonSchema({"type": "number", "minimum": 0, "description": "Milliseconds."}),
-]
+_MILLIS_SCHEMA = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(ms|s|m|h|d|w)?\s*$"},
+    ],
+    "description": "Milliseconds: 60, or a duration with its unit (60ms, 0.5s).",
+}
+Millis = Annotated[float, BeforeValidator(parse_millis), WithJsonSchema(_MILLIS_SCHEMA)]

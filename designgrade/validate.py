@@ -57,6 +57,47 @@ def did_you_mean(word: Any, choices: Any) -> str:
     return f"; did you mean '{match[0]}'?" if match else ""
 
 
+def comma_hint(mapping: Any, key: Any) -> str:
+    """Why ``key`` is there, when an unquoted comma made it: ``{purpose: images, uploads}``
+    is ``purpose: images`` plus a key ``uploads`` with no value."""
+    from .loader import is_bare
+
+    found = next((k for k in mapping if k == key), None) if isinstance(mapping, dict) else None
+    if not is_bare(found):
+        return ""
+    keys = list(mapping)
+    before = keys[keys.index(found) - 1] if keys.index(found) > 0 else None
+    if (before is not None and isinstance(mapping[before], int) and not isinstance(mapping[before], bool)
+            and re.fullmatch(r"\d{3}(\.\d+)?", str(key))):
+        from .units import parse_quantity
+
+        written = f"{mapping[before]},{key}"
+        advice = "write the number without the comma"
+        try:
+            parse_quantity(written)
+        except ValueError as exc:
+            advice = str(exc).split("; ", 1)[-1]
+        return f": '{before}: {written}' was read as {before}: {mapping[before]} and a key '{key}'; {advice}"
+    if before is not None and isinstance(mapping[before], (str, int, float)) and not isinstance(mapping[before], bool):
+        return (f": inside {{...}} a comma ends an entry, so '{before}: {mapping[before]}, {key}' was read as two; "
+                f"quote the value: {before}: \"{mapping[before]}, {key}\"")
+    return ": inside {...} a comma ends an entry, and this one has no ':'; quote any text that holds a comma"
+
+
+def suggest_kind(kind: Any) -> str:
+    """For a technology written as a kind (``kind: kafka``): the kind it is, and its tech."""
+    from .techs import normalize, techs_for
+
+    if not isinstance(kind, str) or not kind.strip():
+        return ""
+    tech = normalize(kind)
+    kinds = [k for k in m.KINDS if tech in techs_for(k)]
+    if not kinds:
+        return ""
+    options = " or ".join(f"'{k}'" for k in kinds[:3])
+    return f"; {kind} is a technology: write kind: {options} with tech: {tech}"
+
+
 def show(value: Any, limit: int = 40) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -86,7 +127,8 @@ def validate(data: Any) -> Validated:
 
     for key in data:
         if key not in m.TOP_LEVEL_KEYS:
-            issues.append(Issue((key,), f"unknown top-level key '{key}'{did_you_mean(key, m.TOP_LEVEL_KEYS)}"
+            issues.append(Issue((key,), f"unknown top-level key '{key}'"
+                                        f"{comma_hint(data, key) or did_you_mean(key, m.TOP_LEVEL_KEYS)}"
                                         f" (the keys are {', '.join(m.TOP_LEVEL_KEYS)})"))
     for key in m.REQUIRED_TOP_LEVEL:
         if key not in data:
@@ -154,7 +196,9 @@ def _components(raw: Any, issues: list[Issue]) -> dict[str, m.ComponentBase]:
     for cid, value in raw.items():
         cid = str(cid)
         path = ("components", cid)
-        if not _ID.match(cid):
+        if cid in ("", "null", "~"):
+            issues.append(Issue(path, "a component has no id before its ':'; give it one such as feature_store", cid))
+        elif not _ID.match(cid):
             issues.append(Issue(path, f"the component id '{cid}' must be lowercase letters, digits, "
                                       "'_' or '-', starting with a letter (e.g. feature_store)", cid))
         if not isinstance(value, dict):
@@ -167,7 +211,7 @@ def _components(raw: Any, issues: list[Issue]) -> dict[str, m.ComponentBase]:
             if "kind" not in value:
                 text = f"component '{cid}' has no kind; add kind: one of {', '.join(m.KINDS)}"
             else:
-                hint = did_you_mean(kind, m.KINDS) or f" (kinds: {', '.join(m.KINDS)})"
+                hint = suggest_kind(kind) or did_you_mean(kind, m.KINDS) or f" (kinds: {', '.join(m.KINDS)})"
                 text = f"unknown kind {show(kind)} for component '{cid}'{hint}"
             issues.append(Issue(where, text, cid))
             components[cid] = Unresolved.model_construct(kind=None)
@@ -238,20 +282,20 @@ def validate_section(model: type[BaseModel], value: Any, path: Path_, issues: li
                 name = loc[0] if len(loc) == 1 else None
                 if name is not None and defaults and name in defaults:
                     if report_missing and loc not in seen:
-                        issues.append(Issue(path, _message(model, path, loc, error), component))
+                        issues.append(Issue(path, _message(model, path, loc, error, data), component))
                     data[name] = defaults[name]
                     seen.add(loc)
                     continue
                 if loc not in seen:
                     seen.add(loc)
-                    issues.append(Issue(path + _existing(data, loc[:-1]), _message(model, path, loc, error),
+                    issues.append(Issue(path + _existing(data, loc[:-1]), _message(model, path, loc, error, data),
                                         component))
                 unrecoverable = True
                 continue
             existing = _existing(data, loc)
             if existing not in seen:
                 seen.add(existing)
-                issues.append(Issue(path + existing, _message(model, path, loc, error), component))
+                issues.append(Issue(path + existing, _message(model, path, loc, error, data), component))
             removals.append(existing)
         if unrecoverable or not removals:
             return None
@@ -284,7 +328,7 @@ def _delete(data: Any, path: Path_) -> None:
     del parent[path[-1]]
 
 
-def _message(model: type[BaseModel], base: Path_, loc: Path_, error: dict[str, Any]) -> str:
+def _message(model: type[BaseModel], base: Path_, loc: Path_, error: dict[str, Any], data: Any = None) -> str:
     kind = error["type"]
     field_name = next((str(p) for p in reversed(loc) if isinstance(p, str) and not _is_type_tag(p)), "value")
     where = dotted(base + tuple(p for p in loc if not _is_type_tag(p)))
@@ -293,19 +337,47 @@ def _message(model: type[BaseModel], base: Path_, loc: Path_, error: dict[str, A
         return f"'{parent}' needs '{loc[-1]}'; add it"
     if kind == "extra_forbidden":
         allowed = _fields_at(model, loc[:-1])
-        hint = did_you_mean(loc[-1], allowed)
+        parent = _value_at(data, loc[:-1])
+        hint = comma_hint(parent, loc[-1]) or did_you_mean(loc[-1], allowed)
         listing = f" (allowed here: {', '.join(allowed)})" if allowed and not hint else ""
         return f"unknown key '{loc[-1]}' in '{dotted(base + loc[:-1])}'{hint}{listing}"
     value = error.get("input")
     if kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+        choices = _choices(error)
+        if base + loc == ("designgrade",):
+            return (f"designgrade: {show(value)} is not a format version this designgrade reads; "
+                    f"write designgrade: {' or '.join(choices)}")
+        if len(choices) == 1:
+            return f"{show(value)} is not a valid {field_name} at '{where}'; it must be {choices[0]}"
         return (f"{show(value)} is not a valid {field_name} at '{where}'{did_you_mean(value, choices)}"
                 f" (one of: {', '.join(choices)})")
     if kind == "string_pattern_mismatch":
         return f"{show(value)} is not a valid {field_name} at '{where}': {_pattern_hint(field_name)}"
     text = str(error.get("msg", "invalid value"))
     text = text.removeprefix("Value error, ")
-    return f"'{where}': {text[:1].lower() + text[1:]} (got {show(value)})"
+    got = "" if "got " in text or repr(value) in text else f" (got {show(value)})"
+    return f"'{where}': {text[:1].lower() + text[1:]}{got}"
+
+
+def _choices(error: dict[str, Any]) -> list[str]:
+    """The allowed values of a Literal, from pydantic's "'a', 'b' or 'c'" (or "1")."""
+    expected = str(error.get("ctx", {}).get("expected", ""))
+    quoted = re.findall(r"'([^']*)'", expected)
+    return quoted or [part for part in re.split(r",\s*|\s+or\s+", expected) if part]
+
+
+def _value_at(data: Any, loc: Path_) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif _is_type_tag(part):
+            continue
+        else:
+            return None
+    return node
 
 
 def _pattern_hint(field_name: str) -> str:
