@@ -1,12 +1,18 @@
-"""How long rendering takes: each example to DOT, SVG and PNG through designgrade.render,
-against plain Graphviz (`dot -Tsvg` / `dot -Tpng`) on the same DOT source.
+"""What a diagram costs and how readable it is: for each example, the smallest node text
+when the picture is fitted into a 1600 x 900 slide, the SVG's size, and the in-process
+render time against Graphviz alone on the same DOT.
 
-    python bench/render_bench.py [--repeat N] [FILE_OR_DIR ...]   (default: examples/)
+    python bench/render_bench.py [--repeat N] [--generated] [FILE_OR_DIR ...]   (default: examples/)
 
-Prints one row per design (median of N runs, milliseconds) and a total row. "lint" is the
-lint the CLI runs first; "dot" is building the DOT text with diagrams (no Graphviz);
-"svg"/"png" are the full renders (DOT + Graphviz + icon inlining for SVG); "dot -Tsvg" and
-"dot -Tpng" run Graphviz alone on the DOT text, so svg - (dot + dot -Tsvg) is our overhead.
+Columns (medians of N runs, milliseconds):
+  text px   node label text (names, techs) in pixels on a 1600 x 900 slide, read back from
+            Graphviz's layout of the picture (tests/render/picture.py); 11 is the floor
+  svg KB    the SVG render() returns, icons included
+  render    render(..., "svg") in this process: lint excluded, start-up (imports) excluded
+            by a warm-up; it lays the picture out, writes the DOT, runs dot and finishes the SVG
+  dot       `dot -Tsvg` alone on the very DOT render() hands Graphviz (same icons)
+  ratio     render / dot (the goal: at most 1.5)
+--generated adds designs of 40 and 80 components (tests/render/generated.py).
 """
 
 from __future__ import annotations
@@ -16,14 +22,20 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from designgrade.engine import expand_paths, lint  # noqa: E402
+from designgrade.engine import expand_paths, lint, lint_text  # noqa: E402
 from designgrade.render import render  # noqa: E402
+from designgrade.render.dot import scene_to_dot  # noqa: E402
+from designgrade.render.icons import icon_png  # noqa: E402
+from designgrade.render.layout import lay_out  # noqa: E402
+from tests.render import generated  # noqa: E402
+from tests.render.picture import node_text_px, read_layout  # noqa: E402
 
 
 def median_ms(fn, repeat: int) -> float:
@@ -35,62 +47,65 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(times)
 
 
-def _short(path: str) -> str:
-    p = Path(path).resolve()
-    for base in (ROOT / "examples", ROOT):
-        if p.is_relative_to(base):
-            return str(p.relative_to(base))[:34]
-    return p.name[:34]
+def the_dot(report, folder: Path) -> str:
+    """The DOT render() gives Graphviz for an SVG, its icons written to ``folder``."""
+
+    def icon_file(path: str):
+        data = icon_png(path)
+        if not data:
+            return None
+        file = folder / f"{path}.png"
+        file.write_bytes(data)
+        return str(file)
+
+    scene, layout = lay_out(report.design, report.findings, None, report.source)
+    return scene_to_dot(scene, layout, icon_file)
 
 
-def plain_dot(source: str, fmt: str) -> None:
-    subprocess.run(["dot", f"-T{fmt}"], input=source.encode(), capture_output=True, check=True)
+def row(name: str, report, repeat: int, folder: Path) -> dict:
+    graph = report.design
+    svg = render(graph, report.findings, "svg", source=report.source)
+    dot = the_dot(report, folder)
+    return {
+        "name": name[:30], "nodes": len(graph.components), "edges": len(graph.edges),
+        "px": node_text_px(read_layout(dot)),
+        "kb": len(svg.encode("utf-8")) / 1024,
+        "render": median_ms(lambda: render(graph, report.findings, "svg", source=report.source), repeat),
+        "dot": median_ms(lambda: subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True,
+                                                check=True), repeat),
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=[str(ROOT / "examples")])
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--generated", action="store_true", help="also designs of 40 and 80 components")
     args = parser.parse_args()
     if shutil.which("dot") is None:
         print("Graphviz 'dot' is not installed: apt-get install graphviz / brew install graphviz")
         return 2
 
-    # What a cold process pays once for diagrams (lint never imports it).
-    cold = subprocess.run(
-        [sys.executable, "-c", "import time; t = time.perf_counter(); import diagrams; "
-         "print((time.perf_counter() - t) * 1000)"], capture_output=True, text=True, check=True)
-    print(f"import diagrams in a fresh process: {float(cold.stdout):.0f} ms (once per process)\n")
-    first = lint(expand_paths(args.paths)[0])
-    render(first.design, first.findings, "dot")  # warm up this process
+    designs = [(Path(p).stem, lint(p)) for p in expand_paths(args.paths)]
+    if args.generated:
+        designs += [(f"generated-{n}", lint_text(generated.design(n))) for n in (40, 80)]
+    designs = [(n, r) for n, r in designs if r.design is not None and r.design.components]
+    warm = designs[0][1]
+    render(warm.design, warm.findings, "svg", source=warm.source)  # imports and caches: start-up
 
-    cols = ["lint", "dot", "svg", "png", "dot -Tsvg", "dot -Tpng"]
-    print(f"{'design':34} {'nodes':>5} {'edges':>5} " + " ".join(f"{c:>10}" for c in cols) + "   (ms)")
-    totals = dict.fromkeys(cols, 0.0)
-    for path in expand_paths(args.paths):
-        report = lint(path)
-        graph = report.design
-        if graph is None or not graph.components:
-            print(f"{_short(path):34} (nothing to draw)")
-            continue
-        source = render(graph, report.findings, "dot")
-        row = {
-            "lint": median_ms(lambda: lint(path), args.repeat),
-            "dot": median_ms(lambda: render(graph, report.findings, "dot"), args.repeat),
-            "svg": median_ms(lambda: render(graph, report.findings, "svg"), args.repeat),
-            "png": median_ms(lambda: render(graph, report.findings, "png"), args.repeat),
-            "dot -Tsvg": median_ms(lambda: plain_dot(source, "svg"), args.repeat),
-            "dot -Tpng": median_ms(lambda: plain_dot(source, "png"), args.repeat),
-        }
-        for key, value in row.items():
-            totals[key] += value
-        name = _short(path)
-        print(f"{name:34} {len(graph.components):5d} {len(graph.edges):5d} "
-              + " ".join(f"{row[c]:10.1f}" for c in cols))
-    print(f"{'total':34} {'':5} {'':5} " + " ".join(f"{totals[c]:10.1f}" for c in cols))
-    over_svg = totals["svg"] - totals["dot"] - totals["dot -Tsvg"]
-    over_png = totals["png"] - totals["dot"] - totals["dot -Tpng"]
-    print(f"\noverhead beyond building DOT + Graphviz: svg {over_svg:.1f} ms (icon inlining), png {over_png:.1f} ms")
+    print(f"{'design':30} {'nodes':>5} {'edges':>5} {'text px':>8} {'svg KB':>7} {'render':>8} {'dot':>8} {'ratio':>6}")
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for name, report in designs:
+            r = row(name, report, args.repeat, Path(folder))
+            rows.append(r)
+            print(f"{r['name']:30} {r['nodes']:5d} {r['edges']:5d} {r['px']:8.1f} {r['kb']:7.1f} "
+                  f"{r['render']:8.1f} {r['dot']:8.1f} {r['render'] / r['dot']:6.2f}")
+    total_render = sum(r["render"] for r in rows)
+    total_dot = sum(r["dot"] for r in rows)
+    print(f"\nsmallest text {min(r['px'] for r in rows):.1f} px (median "
+          f"{statistics.median(r['px'] for r in rows):.1f}); largest SVG {max(r['kb'] for r in rows):.0f} KB; "
+          f"render / dot alone over all: {total_render / total_dot:.2f}")
     return 0
 
 
