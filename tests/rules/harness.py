@@ -53,11 +53,18 @@ def run(case: dict[str, Any]) -> tuple[Report, Any]:
     return report, loaded
 
 
+KEYS = {"name", "base", "patch", "design", "level", "fires", "message", "at", "also", "outcome"}
+OUTCOMES = {"satisfied", "violated", "not_applicable"}
+
+
 def load_cases() -> list[tuple[str, dict[str, Any]]]:
     out = []
     for file in sorted(CASES.glob("*.yaml")):
         spec = yaml.safe_load(file.read_text())
         for index, case in enumerate(spec["cases"]):
+            unknown = set(case) - KEYS
+            assert not unknown, f"{file.name} case {index} has unknown keys {sorted(unknown)}"
+            assert case.get("outcome", "satisfied") in OUTCOMES, f"{file.name} case {index}: outcome {case['outcome']}"
             case = dict(case, rule=spec["rule"])
             out.append((f"{spec['rule']}[{index}:{case.get('name', '')}]", case))
     return out

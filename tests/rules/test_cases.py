@@ -1,4 +1,8 @@
-"""Runs every rule case in tests/rules/cases/: each rule fires where it must, and only there."""
+"""Runs every rule case in tests/rules/cases/: each rule fires where it must, and only there.
+
+A case may also say what the rule concluded (``outcome``: satisfied, violated or
+not_applicable), so a gap or a missing prerequisite (violated, no finding) is told apart
+from a design the rule does not apply to."""
 
 from __future__ import annotations
 
@@ -28,6 +32,10 @@ def test_rule_case(case):
         assert (mine[0].line, mine[0].column) == (where.line, where.column)
     for other in case.get("also", []):
         assert any(f.rule == other for f in report.findings), other
+    if "outcome" in case:
+        result = report.outcomes.get(case["rule"])
+        status = result.status if result is not None else None
+        assert status == case["outcome"], (status, result and result.reason, result and result.because)
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in BASES.glob("*.yaml")))
