@@ -16,7 +16,8 @@ from .icons import GHOST_ICON, UNKNOWN_ICON, icon_path
 from .measure import line_height
 from .place import (
     BADGE_H, BADGE_PT, EDGE_PT, ICON, KEY_PT, LABEL_PAD, LANE_PT, LEGEND_PT, LEGEND_SAMPLE_W, NAME_PT,
-    NODE_PAD, SUB_PT, TECH_PT, TITLE_PT, Deco, Layout, badge_width, key_lines, node_badges, shown_badges,
+    NODE_PAD, SUB_PT, TECH_PT, TITLE_PT, DESIGN_PER_ROW, Deco, Layout, badge_width, key_lines, node_badges,
+    shown_badges,
 )
 from .scene import FALLBACK, GHOST, MISSING, MISSING_EDGE, GHOST_EDGE, UNKNOWN, Mark, Scene, SceneEdge, SceneNode
 from .text import dot_lines, dot_quote, html_text
@@ -155,13 +156,17 @@ class _Writer:
             color, penwidth = severity_color(node.severity), "2.5"
         elif node.role == UNKNOWN:
             style = "rounded,filled,dashed"
-        badges = _badges(node.marks, *node_badges(node.marks, side))
+        # Badges right of the icon, then left of it: up to eight on a card, the last "+N".
+        per_row, per_side = node_badges(node.marks, side)
+        shown = shown_badges(node.marks, 2 * per_side)
+        right, left = _badge_table(shown[:per_side], per_row), _badge_table(shown[per_side:], per_row)
         name = "<BR/>".join(html_text(line) for line in nb.lines) or " "
         name_h = max(1, len(nb.lines)) * line_height(NAME_PT)
-        rows = (f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{side:.0f}" HEIGHT="{ICON:.0f}"> </TD>'
+        rows = (f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{side:.0f}" HEIGHT="{ICON:.0f}" VALIGN="TOP" ALIGN="LEFT">'
+                f"{left or ' '}</TD>"
                 f'<TD FIXEDSIZE="TRUE" WIDTH="{ICON:.0f}" HEIGHT="{ICON:.0f}">{img}</TD>'
                 f'<TD FIXEDSIZE="TRUE" WIDTH="{side:.0f}" HEIGHT="{ICON:.0f}" VALIGN="TOP" ALIGN="RIGHT">'
-                f"{badges}</TD></TR>"
+                f"{right}</TD></TR>"
                 f'<TR><TD COLSPAN="3" HEIGHT="{name_h:.0f}" VALIGN="TOP"><FONT POINT-SIZE="{NAME_PT:g}" '
                 f'COLOR="{name_color}">{name}</FONT></TD></TR>')
         if nb.sub:
@@ -205,7 +210,7 @@ class _Writer:
             rows += (f'<TR><TD><FONT POINT-SIZE="{EDGE_PT:g}" COLOR="{text_color}">{html_text(line)}'
                      f"</FONT></TD></TR>")
         if deco.marks:
-            rows += f"<TR><TD>{_badges(deco.marks, 4)}</TD></TR>"
+            rows += f"<TR><TD>{_badges(deco.marks, 4, len(deco.marks))}</TD></TR>"
         table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>')
         tip = [t for t in (edge.label, *edge.messages) if t] or [edge.mode]
         self.node(did, deco.box, table, id=f'"label-{edge.id}"', tooltip=dot_lines(tip), **{"class": '"label"'})
@@ -218,7 +223,8 @@ class _Writer:
             return
         table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2"><TR>'
                  f'<TD><FONT POINT-SIZE="{LEGEND_PT:g}" COLOR="{INK}">Design-wide findings</FONT></TD>'
-                 f"<TD>{_badges(self.scene.design_marks, 8)}</TD></TR></TABLE>")
+                 f"<TD>{_badges(self.scene.design_marks, DESIGN_PER_ROW, len(self.scene.design_marks))}</TD>"
+                 "</TR></TABLE>")
         self.node("DESIGN", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"design"',
                   tooltip=dot_lines(f"{m.number}. {m.code} {m.rule}: {m.message}" for m in self.scene.design_marks))
 
@@ -296,9 +302,12 @@ def _tile(color: str, text: str, attrs: str = "", width: float = BADGE_H) -> str
 
 
 def _badges(marks: list[Mark], per_row: int, limit: int = 4) -> str:
-    if not marks:
+    return _badge_table(shown_badges(marks, limit), per_row)
+
+
+def _badge_table(shown: list[object], per_row: int) -> str:
+    if not shown:
         return ""
-    shown = shown_badges(marks, limit)
     rows = [shown[i:i + per_row] for i in range(0, len(shown), per_row)]
     body = "".join("<TR>" + "".join(f"<TD>{_badge(b)}</TD>" for b in row) + "</TR>" for row in rows)
     return f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">{body}</TABLE>'

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
 
 
 @dataclass
@@ -45,25 +44,29 @@ class Box:
 
 class Index:
     """Boxes bucketed on a grid, so "does this box hit anything" looks at a few neighbours
-    instead of every box (labels are placed by trying many spots)."""
+    instead of every box (labels are placed by trying many spots). Boxes are kept as
+    edge tuples: this is the layout's inner loop."""
 
     def __init__(self, cell: float = 96.0) -> None:
         self.cell = cell
-        self.buckets: dict[tuple[int, int], list[Box]] = {}
-
-    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
-        c = self.cell
-        for i in range(int(box.left // c), int(box.right // c) + 1):
-            for j in range(int(box.top // c), int(box.bottom // c) + 1):
-                yield i, j
+        self.buckets: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
 
     def add(self, box: Box) -> None:
-        for key in self._cells(box):
-            self.buckets.setdefault(key, []).append(box)
+        edges = (box.left, box.top, box.right, box.bottom)
+        c = self.cell
+        for i in range(int(edges[0] // c), int(edges[2] // c) + 1):
+            for j in range(int(edges[1] // c), int(edges[3] // c) + 1):
+                self.buckets.setdefault((i, j), []).append(edges)
 
     def hits(self, box: Box) -> bool:
-        for key in self._cells(box):
-            for other in self.buckets.get(key, ()):
-                if box.overlaps(other):
-                    return True
+        return self.hits_edges(box.left, box.top, box.right, box.bottom)
+
+    def hits_edges(self, left: float, top: float, right: float, bottom: float) -> bool:
+        c = self.cell
+        buckets = self.buckets
+        for i in range(int(left // c), int(right // c) + 1):
+            for j in range(int(top // c), int(bottom // c) + 1):
+                for x0, y0, x1, y1 in buckets.get((i, j), ()):
+                    if left < x1 and x0 < right and top < y1 and y0 < bottom:
+                        return True
         return False

@@ -8,6 +8,7 @@ here also holds the text in Helvetica or Arial, which browsers and macOS substit
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # Advance widths of ASCII 32..126 in thousandths of an em (DejaVu Sans Book and Bold).
@@ -39,9 +40,20 @@ def char_width(ch: str, bold: bool = False) -> int:
     return _WIDE if unicodedata.east_asian_width(ch) in ("W", "F") else _OTHER
 
 
+@functools.lru_cache(maxsize=8192)
+def _units(text: str, bold: bool) -> int:
+    # Labels repeat (wrapping tries the same words again): measure each string once.
+    table = _BOLD if bold else _REGULAR
+    total = 0
+    for ch in text:
+        code = ord(ch)
+        total += table[code - 32] if 32 <= code <= 126 else char_width(ch, bold)
+    return total
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The drawn width of one line of ``text`` at ``size`` points."""
-    return sum(char_width(ch, bold) for ch in text) * size / 1000.0
+    return _units(text, bold) * size / 1000.0
 
 
 def line_height(size: float) -> float:

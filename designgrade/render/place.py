@@ -19,6 +19,7 @@ Graphviz only routes the edges around the boxes placed here (``layout=nop2``). T
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
@@ -39,14 +40,15 @@ TEXT_W = NODE_W - 2 * NODE_PAD - 4
 MAX_NAME_LINES = 3
 BADGE_H = 16.0
 BADGES_PER_ROW = 2
-MAX_BADGES = 4          # per box; more show as "+N"
+MAX_BADGES = 4          # a default cap for a row of badges
+DESIGN_PER_ROW = 10     # the design box shows every badge, ten a row
 LABEL_W = 124.0         # an edge label wraps at this width
 LABEL_LINES = 3
-LABEL_PAD = 3.0
+LABEL_PAD = 5.0
 GX = 60.0               # gap between columns
 ARROW_ROOM = 26.0       # each side of a label sitting in a column gap
 GY = 34.0               # gap between rows in a lane
-LANE_HEAD = 28.0        # the lane title strip
+LANE_HEAD = 30.0        # the lane title strip
 LANE_PAD = 12.0
 LANE_GAP = 22.0
 MARGIN = 18.0
@@ -132,7 +134,8 @@ def shown_badges(marks: list[Mark], limit: int = MAX_BADGES) -> list[object]:
 
 
 def node_badges(marks: list[Mark], room: float) -> tuple[int, int]:
-    """(per row, at most) for the badges beside a node's icon: two rows in ``room`` points."""
+    """(per row, at most) for the badges on one side of a node's icon: two rows in ``room``
+    points."""
     widest = max((badge_width(m) for m in shown_badges(marks)), default=BADGE_H)
     per_row = max(1, int((room - 1) // (widest + 1)))
     return per_row, per_row * 2
@@ -211,6 +214,7 @@ def place(scene: Scene) -> Layout:
     grid.settle_clients()
     grid.place_late()
     _frame(scene, layout, grid)
+    _design_box(scene, layout)
     _decorate(scene, layout, grid)
     _side(scene, layout, grid)
     return layout
@@ -445,6 +449,16 @@ class _Grid:
                 y += pitch
             taken.append(y)
             self.client_y[nid] = y
+        if not taken:
+            return
+        # Many clients of one entry point would hang below the lanes: lift the column as far
+        # as the top lane allows.
+        last = self.lanes[-1]
+        bottom = self.row_y(last, self.rows[last] - 1)
+        lift = min(max(taken) - bottom, min(taken) - self.row_y(self.lanes[0], 0))
+        if lift > 0:
+            for nid in self.client_y:
+                self.client_y[nid] -= lift
 
     def right(self) -> float:
         """The right edge of the lanes."""
@@ -532,8 +546,10 @@ def _frame(scene: Scene, layout: Layout, grid: _Grid) -> None:
             box = Box(grid.col_x[lane][col], grid.row_y(lane, row), NODE_W, node_h)
             layout.nodes[nid] = NodeBox(box, lines, sub)
         title = scene.lane_titles.get(lane, lane)
-        tw = text_width(title, LANE_PT, bold=True) + 8
-        title_box = Box(grid.lanes_left + 10 + tw / 2, top + 4 + line_height(LANE_PT) / 2, tw, line_height(LANE_PT))
+        # A margin round the title: a routed edge may graze a box's corner, never its text.
+        tw = text_width(title, LANE_PT, bold=True) + 16
+        th = line_height(LANE_PT) + 6
+        title_box = Box(grid.lanes_left + 6 + tw / 2, top + 2 + th / 2, tw, th)
         layout.lanes.append(LaneBox(lane, title, Box.from_edges(grid.lanes_left, top, right, top + height),
                                     title_box))
     for nid in grid.clients:
@@ -545,6 +561,20 @@ def _frame(scene: Scene, layout: Layout, grid: _Grid) -> None:
     bottom = max([bottom] + [nb.box.bottom for nb in layout.nodes.values()])
     layout.width = right + MARGIN
     layout.height = bottom + MARGIN
+
+
+def _design_box(scene: Scene, layout: Layout) -> None:
+    """The box of findings about the whole design, on top beside the title (placed before
+    the edge labels, which must keep clear of it)."""
+    if not scene.design_marks:
+        return
+    bw, bh = badges_size(scene.design_marks, DESIGN_PER_ROW, len(scene.design_marks))
+    label_w = text_width("Design-wide findings", LEGEND_PT) + 10
+    w, h = label_w + bw + 16, max(bh, line_height(LEGEND_PT)) + 12
+    tb = layout.title_box
+    assert tb is not None
+    layout.design_box = Box(tb.right + 30 + w / 2, MARGIN + h / 2, w, h)
+    layout.width = max(layout.width, layout.design_box.right + MARGIN)
 
 
 def _lines_for(layout: Layout) -> int:
@@ -560,7 +590,7 @@ def deco_lines(edge: SceneEdge) -> list[str]:
 
 
 def deco_size(lines: list[str], marks: list[Mark]) -> tuple[float, float]:
-    bw, bh = badges_size(marks, 4)
+    bw, bh = badges_size(marks, 4, len(marks))  # every badge, four a row
     tw = max((text_width(line, EDGE_PT) for line in lines), default=0.0)
     th = len(lines) * line_height(EDGE_PT)
     return max(tw, bw) + 2 * LABEL_PAD + 2, th + bh + 2 * LABEL_PAD
@@ -572,8 +602,9 @@ def _decorate(scene: Scene, layout: Layout, grid: _Grid) -> None:
         index.add(nb.box.grown(8))
     for lane in layout.lanes:
         index.add(lane.title_box.grown(8))
-    if layout.title_box:
-        index.add(layout.title_box.grown(8))
+    for box in (layout.title_box, layout.design_box):
+        if box is not None:
+            index.add(box.grown(8))
     # The design's own labels first, in design order, then what the findings add.
     ordered = sorted(scene.edges, key=lambda e: (e.role != "flow", bool(e.marks)))
     for edge in ordered:
@@ -597,22 +628,25 @@ def _spot(index: Index, a: Box, b: Box, w: float, h: float, layout: Layout) -> B
     dx, dy = b.x - a.x, b.y - a.y
     length = max((dx * dx + dy * dy) ** 0.5, 1.0)
     nx, ny = -dy / length, dx / length
+    hw, hh = w / 2, h / 2
+
+    def free(x: float, y: float) -> bool:
+        return y - hh > 0 and x - hw > 0 and not index.hits_edges(x - hw, y - hh, x + hw, y + hh)
+
     for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74):
         for off in (0, 14, -14, 28, -28, 42, -42, 60, -60):
-            box = Box(a.x + dx * t + nx * off, a.y + dy * t + ny * off, w, h)
-            if box.top > 0 and box.left > 0 and not index.hits(box):
-                return box
+            x, y = a.x + dx * t + nx * off, a.y + dy * t + ny * off
+            if free(x, y):
+                return Box(x, y, w, h)
     cx, cy = a.x + dx / 2, a.y + dy / 2
-    step = 12.0
-    for ring in range(1, 80):
-        r = ring * step
-        for i in range(8 * ring):
-            angle = 6.283185307 * i / (8 * ring)
-            import math
-
-            box = Box(cx + r * math.cos(angle), cy + r * math.sin(angle), w, h)
-            if box.top > 0 and box.left > 0 and not index.hits(box):
-                return box
+    for ring in range(1, 60):
+        r = ring * 14.0
+        steps = 6 * ring
+        for i in range(steps):
+            angle = 2 * math.pi * i / steps
+            x, y = cx + r * math.cos(angle), cy + r * math.sin(angle)
+            if free(x, y):
+                return Box(x, y, w, h)
     return Box(layout.width + w / 2, cy, w, h)  # past everything: always free
 
 
@@ -668,17 +702,9 @@ def key_size(rows: list[Mark], more: int, width: float, lines: int, columns: int
 
 
 def _side(scene: Scene, layout: Layout, grid: _Grid) -> None:
-    """The design box on top; the legend in the bottom-left corner (under the clients when
-    it fits there), the findings key beside it under the lanes, or right of the lanes,
-    whichever fits a 16:9 slide better."""
-    if scene.design_marks:
-        bw, bh = badges_size(scene.design_marks, MAX_BADGES * 2)
-        label_w = text_width("Design-wide findings", LEGEND_PT) + 10
-        w, h = label_w + bw + 16, max(bh, line_height(LEGEND_PT)) + 12
-        tb = layout.title_box
-        assert tb is not None
-        layout.design_box = Box(tb.right + 30 + w / 2, MARGIN + h / 2, w, h)
-        layout.width = max(layout.width, layout.design_box.right + MARGIN)
+    """The legend in the bottom-left corner (under the clients when it fits there), the
+    findings key beside it under the lanes, or right of the lanes, whichever fits a 16:9
+    slide better."""
     layout.legend_rows = legend_rows(scene)
     rows = scene.marks[:MAX_KEY_ROWS] if scene.overlay else []
     layout.key_rows = rows

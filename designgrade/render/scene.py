@@ -119,8 +119,9 @@ class Scene:
 
     @property
     def modes(self) -> list[str]:
-        """The edge modes the picture uses, in legend order."""
-        used = {e.mode for e in self.edges}
+        """The edge modes the picture draws in their own style, in legend order (dashed
+        missing wires and ghost edges have their own legend rows)."""
+        used = {e.mode for e in self.edges if e.role in (FLOW, FALLBACK)}
         return [m for m in (*MODES, FALLBACK) if m in used]
 
 

@@ -16,8 +16,9 @@ from typing import Iterable
 from .measure import text_width
 
 # C0 and C1 controls, DEL, line/paragraph separators, bidi embeddings, overrides, isolates
-# and marks, and the byte-order mark.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+# and marks, the byte-order mark, and lone surrogates (no encoder would write them).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+                      "\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
 _ID_UNSAFE = re.compile(r"[^a-z0-9_]+")
 ELLIPSIS = "\u2026"
@@ -46,12 +47,13 @@ def shorten(text: str, width: float, size: float, bold: bool = False) -> str:
     if text_width(text, size, bold) <= width:
         return text
     room = width - text_width(ELLIPSIS, size, bold)
-    out = ""
-    for ch in text:
-        if text_width(out + ch, size, bold) > room:
+    used = 0.0
+    cut = 0
+    for cut, ch in enumerate(text):
+        used += text_width(ch, size, bold)
+        if used > room:
             break
-        out += ch
-    return out.rstrip(" ,;:-_/") + ELLIPSIS
+    return text[:cut].rstrip(" ,;:-_/") + ELLIPSIS
 
 
 _BREAK_AFTER = re.compile(r"(?<=[_\-/.,])")
@@ -78,20 +80,27 @@ def fit(text: object, width: float, size: float, max_lines: int, bold: bool = Fa
     s = clean(text, 400)
     if not s or max_lines < 1:
         return []
+    space = text_width(" ", size, bold)
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
     for word in s.split(" "):
         pieces = _pieces(word, width, size, bold) if text_width(word, size, bold) > width else [word]
         for index, piece in enumerate(pieces):
-            candidate = f"{current}{' ' if current and index == 0 else ''}{piece}"
-            if text_width(candidate, size, bold) <= width:
-                current = candidate
+            gap = space if current and index == 0 else 0.0
+            piece_w = text_width(piece, size, bold)
+            if used + gap + piece_w <= width:
+                current, used = f"{current}{' ' if gap else ''}{piece}", used + gap + piece_w
             else:
                 if current:
                     lines.append(current)
-                current = piece
-    if current:
-        lines.append(current)
+                    if len(lines) > max_lines:
+                        break
+                current, used = piece, piece_w
+        if len(lines) > max_lines:
+            break
+    else:
+        if current:
+            lines.append(current)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = shorten(lines[-1] + ELLIPSIS, width, size, bold)

@@ -22,7 +22,25 @@ from .picture import (
 
 pytestmark = needs_dot
 
-GENERATED = {"generated-40": generated.design(40), "generated-80": generated.design(80, seed=11)}
+GENERATED = {
+    "generated-40": generated.design(40), "generated-80": generated.design(80, seed=11),
+    # One box; no client and no serving lane; five clients of one gateway, a kind nobody
+    # knows, a flow to nothing, and every LLM placeholder.
+    "one-box": "designgrade: 1\ntitle: One box\nproblem: {task: recommendation}\n"
+               "components:\n  svc: {kind: service, tech: go}\nflows: []\n",
+    "batch-only": "designgrade: 1\ntitle: Batch only\nproblem: {task: forecasting}\ncomponents:\n"
+                  "  db: {kind: source_db, tech: postgres}\n  lake: {kind: data_lake, tech: s3}\n"
+                  "  job: {kind: batch_processor, tech: spark}\n"
+                  "  train: {kind: training_pipeline, tech: airflow, schedule: daily}\n"
+                  "  reg: {kind: model_registry, tech: mlflow}\n  score: {kind: batch_inference, tech: spark}\n"
+                  'flows:\n  - "db -> lake -> job -> train -> reg -> score"\n',
+    "crowded-clients": "designgrade: 1\ntitle: Chat\nproblem: {task: llm_assistant}\ncomponents:\n"
+                       + "".join(f"  u{i}: {{kind: client, tech: web}}\n" for i in range(5))
+                       + "  gw: {kind: llm_gateway, tech: litellm}\n  m: {kind: llm, tech: openai}\n"
+                         "  weird: {kind: frobnicator, tech: zork}\nflows:\n"
+                       + "".join(f'  - "u{i} -> gw: tool calls"\n' for i in range(5))
+                       + '  - "gw -> m"\n  - "gw -> weird"\n  - "m -> nothere"\n',
+}
 CASES = [p.stem for p in EXAMPLES] + list(GENERATED)
 BY_NAME = {p.stem: p for p in EXAMPLES}
 
