@@ -57,6 +57,9 @@ def severity_color(severity: Optional[str], acknowledged: bool = False) -> str:
 
 
 class _Writer:
+    """Writes the DOT. Every id it gives starts with ``dg-``: the SVG is inlined into HTML
+    reports, whose own ids must not collide with the picture's."""
+
     def __init__(self, scene: Scene, layout: Layout, icon_file: IconFile) -> None:
         self.scene = scene
         self.layout = layout
@@ -109,13 +112,13 @@ class _Writer:
             self.out.append(f"  subgraph cluster_{lane.key} {{")
             self.out.append(f'    graph [bb="{b.left:.1f},{h - b.bottom:.1f},{b.right:.1f},{h - b.top:.1f}", '
                             f'label="", style="rounded,filled", fillcolor="{fill}", color="{LANE_BORDER}", '
-                            f'id="lane-{lane.key}"];')
+                            f'id="dg-lane-{lane.key}"];')
             for nid in members:
                 self.out.append(f"    {nid};")
             self.out.append("  }")
             title = f'<FONT POINT-SIZE="{LANE_PT:g}" COLOR="#37474F"><B>{html_text(lane.title)}</B></FONT>'
             self.node(f"LANE_{lane.key}", lane.title_box, title, fillcolor=f'"{fill}"', color=f'"{fill}"',
-                      id=f'"title-{lane.key}"', tooltip=dot_quote(lane.title))
+                      id=f'"dg-lane-title-{lane.key}"', tooltip=dot_quote(lane.title))
 
     def _title(self) -> None:
         lo = self.layout
@@ -127,7 +130,7 @@ class _Writer:
             rows += (f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="{SUB_PT:g}" COLOR="{MUTED}">'
                      f"{html_text(lo.subtitle)}</FONT></TD></TR>")
         table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
-        self.node("TITLE", lo.title_box, table, id='"title"', tooltip=dot_quote(self.scene.title))
+        self.node("TITLE", lo.title_box, table, id='"dg-title"', tooltip=dot_quote(self.scene.title))
 
     # Components, placeholders, ghosts ---------------------------------------------------
 
@@ -175,7 +178,7 @@ class _Writer:
         table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>')
         tip = [_head(node), *node.messages]
         self.node(node.id, nb.box, table, color=f'"{color}"', penwidth=penwidth, style=f'"{style}"',
-                  id=f'"node-{node.id}"', tooltip=dot_lines(tip), **{"class": f'"{node.role}"'})
+                  id=f'"dg-node-{node.id}"', tooltip=dot_lines(tip), **{"class": f'"{node.role}"'})
 
     # Edges ----------------------------------------------------------------------------
 
@@ -195,13 +198,13 @@ class _Writer:
         deco = lo.decos.get(edge.id)
         if deco is None:
             self.out.append(f'  {edge.src} -> {edge.dst} [{common}, arrowhead={style["arrowhead"]}, '
-                            f'id="edge-{edge.id}"];')
+                            f'id="dg-edge-{edge.id}"];')
             return
         did = f"LABEL_{edge.id}"
         self._deco(did, edge, deco, style["color"])
-        self.out.append(f'  {edge.src} -> {did} [{common}, arrowhead=none, id="edge-{edge.id}-1"];')
+        self.out.append(f'  {edge.src} -> {did} [{common}, arrowhead=none, id="dg-edge-{edge.id}-1"];')
         self.out.append(f'  {did} -> {edge.dst} [{common}, arrowhead={style["arrowhead"]}, '
-                        f'id="edge-{edge.id}-2"];')
+                        f'id="dg-edge-{edge.id}-2"];')
 
     def _deco(self, did: str, edge: SceneEdge, deco: Deco, color: str) -> None:
         rows = ""
@@ -213,7 +216,7 @@ class _Writer:
             rows += f"<TR><TD>{_badges(deco.marks, 4, len(deco.marks))}</TD></TR>"
         table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>')
         tip = [t for t in (edge.label, *edge.messages) if t] or [edge.mode]
-        self.node(did, deco.box, table, id=f'"label-{edge.id}"', tooltip=dot_lines(tip), **{"class": '"label"'})
+        self.node(did, deco.box, table, id=f'"dg-label-{edge.id}"', tooltip=dot_lines(tip), **{"class": '"label"'})
 
     # Design box, legend, key --------------------------------------------------------------
 
@@ -225,7 +228,7 @@ class _Writer:
                  f'<TD><FONT POINT-SIZE="{LEGEND_PT:g}" COLOR="{INK}">Design-wide findings</FONT></TD>'
                  f"<TD>{_badges(self.scene.design_marks, DESIGN_PER_ROW, len(self.scene.design_marks))}</TD>"
                  "</TR></TABLE>")
-        self.node("DESIGN", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"design"',
+        self.node("DESIGN", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"dg-design"',
                   tooltip=dot_lines(f"{m.number}. {m.code} {m.rule}: {m.message}" for m in self.scene.design_marks))
 
     def _legend(self) -> None:
@@ -238,7 +241,7 @@ class _Writer:
             rows += f"<TR>{_sample(what)}<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"{LEGEND_PT:g}\" COLOR=\"{INK}\">" \
                     f"{html_text(meaning)}</FONT></TD></TR>"
         table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="1">{rows}</TABLE>'
-        self.node("LEGEND", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"legend"', tooltip='"legend"')
+        self.node("LEGEND", box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"dg-legend"', tooltip='"legend"')
 
     def _key(self) -> None:
         lo = self.layout
@@ -262,7 +265,7 @@ class _Writer:
             rows += (f'<TR><TD></TD><TD ALIGN="LEFT" COLSPAN="{2 * columns - 1}"><FONT POINT-SIZE="{KEY_PT:g}" '
                      f'COLOR="{MUTED}">and {lo.key_more:,} more: run designgrade lint</FONT></TD></TR>')
         table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{head}{rows}</TABLE>'
-        self.node("KEY", lo.key_box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"key"',
+        self.node("KEY", lo.key_box, table, color=f'"{CARD_BORDER}"', penwidth="1", id='"dg-key"',
                   tooltip='"findings"')
 
     def _key_cells(self, mark: Mark) -> str:

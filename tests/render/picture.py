@@ -201,12 +201,12 @@ def node_text_px(layout: Layout) -> float:
 
 
 def read_badges(svg: str) -> dict[str, list[str]]:
-    """Finding anchor -> the ids of the groups (node-*, label-*, design) holding its badge."""
+    """Finding anchor -> the ids of the groups (dg-node-*, dg-label-*, dg-design) holding its badge."""
     root = ET.fromstring(svg)
     found: dict[str, list[str]] = {}
     for group in root.iter(f"{SVG}g"):
         gid = group.get("id", "")
-        if not (gid.startswith(("node-", "label-")) or gid == "design"):
+        if not (gid.startswith(("dg-node-", "dg-label-")) or gid == "dg-design"):
             continue
         for inner in group.iter(f"{SVG}g"):
             iid = inner.get("id", "")

@@ -88,11 +88,11 @@ def test_every_finding_has_one_badge_where_it_points(drawn, name):
         component, flow = f.component, getattr(f, "flow", None)
         if flow and flow[0] in node_of:
             # On the flow's own label box (an edge id), or on its source component.
-            assert holder.startswith("label-") or holder == f"node-{node_of[flow[0]]}", (f, holder)
+            assert holder.startswith("dg-label-") or holder == f"dg-node-{node_of[flow[0]]}", (f, holder)
         elif component in node_of and f.rule not in missing_rules:
-            assert holder == f"node-{node_of[component]}", (f, holder)
+            assert holder == f"dg-node-{node_of[component]}", (f, holder)
         elif component is None and not flow and f.rule not in missing_rules and f.rule != "unknown-reference":
-            assert holder == "design", (f, holder)
+            assert holder == "dg-design", (f, holder)
 
 
 @pytest.mark.parametrize("name", CASES)
