@@ -4,7 +4,7 @@ render time against Graphviz alone on the same DOT.
 
     python bench/render_bench.py [--repeat N] [--generated] [FILE_OR_DIR ...]   (default: examples/)
 
-Columns (medians of N runs, milliseconds):
+Columns (medians of N runs, milliseconds; render and dot are timed in turn):
   text px   node label text (names, techs) in pixels on a 1600 x 900 slide, read back from
             Graphviz's layout of the picture (tests/render/picture.py); 11 is the floor
   svg KB    the SVG render() returns, icons included
@@ -38,13 +38,15 @@ from tests.render import generated  # noqa: E402
 from tests.render.picture import node_text_px, read_layout  # noqa: E402
 
 
-def median_ms(fn, repeat: int) -> float:
-    times = []
+def paired_ms(first, second, repeat: int) -> tuple[float, float]:
+    """Median times of two functions run in turn, so a busy machine slows both alike."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+        for fn, bucket in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            fn()
+            bucket.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def the_dot(report, folder: Path) -> str:
@@ -66,13 +68,13 @@ def row(name: str, report, repeat: int, folder: Path) -> dict:
     graph = report.design
     svg = render(graph, report.findings, "svg", source=report.source)
     dot = the_dot(report, folder)
+    render_ms, dot_ms = paired_ms(
+        lambda: render(graph, report.findings, "svg", source=report.source),
+        lambda: subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True, check=True), repeat)
     return {
         "name": name[:30], "nodes": len(graph.components), "edges": len(graph.edges),
-        "px": node_text_px(read_layout(dot)),
-        "kb": len(svg.encode("utf-8")) / 1024,
-        "render": median_ms(lambda: render(graph, report.findings, "svg", source=report.source), repeat),
-        "dot": median_ms(lambda: subprocess.run(["dot", "-Tsvg"], input=dot.encode(), capture_output=True,
-                                                check=True), repeat),
+        "px": node_text_px(read_layout(dot)), "kb": len(svg.encode("utf-8")) / 1024,
+        "render": render_ms, "dot": dot_ms,
     }
 
 
