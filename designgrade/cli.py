@@ -20,7 +20,25 @@ class UsageProblem(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"designgrade: error: {self.format_message()}", err=True)
+        from .textsafe import terminal
+
+        click.echo(f"designgrade: error: {terminal(self.format_message(), keep_newlines=True)}", err=True)
+
+
+def _note(text: str, kind: str = "note") -> None:
+    from .textsafe import terminal
+
+    click.echo(f"designgrade: {kind}: {terminal(text)}", err=True)
+
+
+def _safe_streams() -> None:
+    """A character the terminal's encoding lacks (a CJK file name on a cp1252 console, a
+    name that was not UTF-8) is printed as an escape instead of stopping the output."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            pass
 
 
 def _color(stream: Any = None) -> bool:
@@ -47,6 +65,7 @@ def cli() -> None:
       designgrade grade submissions/ --rubric l6   score and level verdicts
       designgrade render design.yaml -o arch.svg   the diagram, findings drawn on it
     """
+    _safe_streams()
 
 
 @cli.command()
@@ -59,8 +78,10 @@ def cli() -> None:
               default="text", show_default=True)
 @click.option("--fail-on", type=SEVERITY_CHOICE, help="Exit 1 on findings at or above this severity [default: error].")
 @click.option("--show-fixes", is_flag=True, help="Print each finding's fix under it (text format).")
+@click.option("--show-config", is_flag=True,
+              help="Print which config file (designgrade.toml, pyproject.toml) applies to each design, and stop.")
 def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
-         fmt: str, fail_on: Optional[str], show_fixes: bool) -> None:
+         fmt: str, fail_on: Optional[str], show_fixes: bool, show_config: bool = False) -> None:
     """Check designs like a code linter.
 
     PATHS are design files or folders (every *.yaml / *.yml below them).
@@ -72,19 +93,65 @@ def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], 
       designgrade lint design.yaml --ignore no-autoscaling,monitoring
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable file or usage error.
     """
+    if show_config:
+        _show_config(paths)
+        return
     reports, fail_on = _lint_all(paths, level, select, ignore, fail_on)
     click.echo(_format_lint(reports, fmt, show_fixes), nl=False)
     sys.exit(_exit_code(reports, fail_on))
 
 
-def _lint_all(paths: Sequence[str], level: Optional[str], select: Sequence[str], ignore: Sequence[str],
-              fail_on: Optional[str]) -> tuple[list[Any], str]:
-    from .config import ConfigError, find_config
-    from .engine import Options, SelectionError, check_names, expand_paths, lint as lint_file
+def _expand(paths: Sequence[str]) -> list[str]:
+    from .engine import expand_paths
 
-    files = expand_paths(paths)
+    notes: list[str] = []
+    files = expand_paths(paths, notes)
+    for note in notes:
+        _note(note)
     if not files:
         raise UsageProblem(f"no *.yaml or *.yml files under {', '.join(paths)}")
+    return files
+
+
+def _config_for(file: str, cache: dict[Any, Any]) -> Any:
+    from .config import ConfigError, find_config
+    from .engine import SelectionError, check_names
+
+    try:
+        config = find_config(file, cache)
+        check_names(config.select + config.ignore)
+    except ConfigError as exc:
+        raise UsageProblem(str(exc)) from None
+    except SelectionError as exc:  # a name in the config file: say which file
+        raise UsageProblem(f"{config.source}: {exc}") from None
+    return config
+
+
+def _show_config(paths: Sequence[str]) -> None:
+    files = _expand(paths)
+    cache: dict[Any, Any] = {}
+    for file in files:
+        config = _config_for(file, cache)
+        if config.source is None:
+            first, last = config.searched
+            click.echo(f"{file}: no config file (looked in {first} and up to {last}); defaults apply")
+            continue
+        values = []
+        for key, value in (("level", config.level), ("fail-on", config.fail_on)):
+            if value:
+                values.append(f'{key} = "{value}"')
+        for key, names in (("select", config.select), ("ignore", config.ignore)):
+            if names:
+                values.append(f"{key} = [{', '.join(repr(n) for n in names)}]")
+        click.echo(f"{file}: {config.source} ({'; '.join(values) or 'no options set'}); "
+                   "command-line options win over it")
+
+
+def _lint_all(paths: Sequence[str], level: Optional[str], select: Sequence[str], ignore: Sequence[str],
+              fail_on: Optional[str]) -> tuple[list[Any], str]:
+    from .engine import Options, SelectionError, check_names, lint as lint_file, selected_rules
+
+    files = _expand(paths)
     select_names, ignore_names = _names(select), _names(ignore)
     try:
         check_names(select_names + ignore_names)
@@ -93,20 +160,47 @@ def _lint_all(paths: Sequence[str], level: Optional[str], select: Sequence[str],
     reports = []
     chosen_fail_on = fail_on
     cache: dict[Any, Any] = {}
+    warned: set[Any] = set()
     for file in files:
-        try:
-            config = find_config(file, cache)
-            check_names(config.select + config.ignore)
-        except (ConfigError, SelectionError) as exc:
-            raise UsageProblem(str(exc)) from None
+        config = _config_for(file, cache)
         options = Options(
             level=(level or config.level or None) and (level or config.level).upper(),
             select=select_names or config.select,
             ignore=ignore_names or config.ignore,
         )
+        if (options.select, options.ignore) not in warned:
+            warned.add((options.select, options.ignore))
+            if not selected_rules(options.select, options.ignore):
+                where = config.source if not (select_names or ignore_names) and config.source else "the options"
+                _note(f"every rule is turned off (select/ignore in {where}); only unreadable files are reported",
+                      "warning")
         chosen_fail_on = chosen_fail_on or config.fail_on
-        reports.append(lint_file(file, options))
+        reports.append(_lint_one(lint_file, file, options))
     return reports, (chosen_fail_on or "error").lower()
+
+
+def _lint_one(lint_file: Any, file: str, options: Any) -> Any:
+    """Lint one file; a bug of ours on it is reported for that file and the others still run."""
+    from .textsafe import show_name
+
+    try:
+        report = lint_file(file, options)
+    except Exception as exc:
+        if os.environ.get("DESIGNGRADE_DEBUG"):
+            raise
+        from .engine import _finding  # type: ignore[attr-defined]
+        from .findings import Report
+        from .registry import find_rule
+
+        _note(f"internal error on {file}: {type(exc).__name__}: {exc} (please report it; DESIGNGRADE_DEBUG=1 "
+              "shows the traceback)")
+        report = Report(file=file, unreadable=True, level=options.level or "L5")
+        meta = find_rule("invalid-yaml")
+        if meta is not None:
+            report.findings.append(_finding(meta, f"designgrade failed on this file ({type(exc).__name__}); "
+                                                  "please report it", 1, 1, None, meta.fix))
+    report.file = show_name(report.file)
+    return report
 
 
 def _format_lint(reports: list[Any], fmt: str, show_fixes: bool = False) -> str:
@@ -147,12 +241,16 @@ def _exit_code(reports: list[Any], fail_on: str) -> int:
               help="Repeatable. Without --out: text (default) or json on stdout. With --out: files per design.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Write one report per design plus a summary here.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Parallel workers (default: the cores).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+              help="Time budget per design (0: none). A design over it is stopped and reported as not graded; "
+                   "the others go on.")
 @click.option("--fail-on", type=SEVERITY_CHOICE, default="error", show_default=True)
 @click.option("--compare", "compare_path", type=click.Path(dir_okay=False), metavar="FILE",
               help="An earlier run's results.jsonl: print how each score and verdict moved "
                    "(with --out, also compare.csv).")
 def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], fmts: tuple[str, ...],
-          out_dir: Optional[str], jobs: Optional[int], fail_on: str, compare_path: Optional[str] = None) -> None:
+          out_dir: Optional[str], jobs: Optional[int], fail_on: str, compare_path: Optional[str] = None,
+          timeout: float = 30.0) -> None:
     """Score designs against a rubric, with level verdicts.
 
     \b
@@ -163,32 +261,33 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
       designgrade grade submissions/ --rubric l6 --compare reports/results.jsonl
     Rules run at the rubric's highest bar (L6 for l6), whatever the design's own level.
     """
-    from .engine import expand_paths
-    from .grading import grade_file, load_rubric, manual_for, unmatched_scores
+    from .grading import load_rubric
     from .rubric.load import RubricError
-    from .rubric.scores_file import load_scores
+    from .rubric.scores_file import assign_scores, load_scores
 
     try:
         rubric = load_rubric(rubric_name)
         scores = load_scores(scores_path, rubric) if scores_path else {}
     except RubricError as exc:
         raise UsageProblem("\n".join(exc.lines())) from None
-    files = expand_paths(paths)
-    if not files:
-        raise UsageProblem(f"no *.yaml or *.yml files under {', '.join(paths)}")
-    for key in unmatched_scores(scores, files):
-        click.echo(f"designgrade: warning: {scores_path}: '{key}' matches no submission being graded", err=True)
+    files = _expand(paths)
+    try:
+        assigned, unmatched = assign_scores(scores, files)
+    except RubricError as exc:
+        raise UsageProblem("\n".join(exc.lines())) from None
+    for key in unmatched:
+        _note(f"{scores_path}: '{key}' matches no submission being graded", "warning")
     earlier = None
 
     def echo_compare(results: list[Any]) -> None:
         if earlier is None:
             return
         from .report.summary import compare, compare_lines
-        from .report.text import _clean
+        from .textsafe import terminal
 
-        click.echo(f"changes since {_clean(str(compare_path))}:")
+        click.echo(f"changes since {terminal(str(compare_path))}:")
         for line in compare_lines(compare(earlier, results)):
-            click.echo(line)
+            click.echo(terminal(line))  # levels and verdicts come from the earlier file as written
 
     if compare_path is not None:
         from .report.summary import CompareError, load_results
@@ -200,6 +299,7 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
             earlier = load_results(compare_path)
         except CompareError as exc:
             raise UsageProblem(str(exc)) from None
+    budget = timeout or None
     if out_dir is not None:
         from .batch import BatchError, write_reports
         from .report.summary import batch_totals, summary_row
@@ -208,7 +308,8 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
             bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
             try:
                 results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
-                                        on_progress=bar.advance if bar else None, compare=earlier)
+                                        on_progress=bar.advance if bar else None, compare=earlier,
+                                        timeout=budget, on_wait=_note)
             finally:
                 if bar:
                     bar.close()
@@ -220,23 +321,31 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
             f"{count} meet {level}" for level, count in totals["meets"].items())
         if totals["unreadable"]:
             line += f"; {totals['unreadable']} unreadable"
+        if totals["timed_out"]:
+            line += f" ({totals['timed_out']} over the {timeout:g} s budget)"
         click.echo(f"{line}; reports in {os.path.join(out_dir, 'index.html')}")
     else:
-        results = [grade_file(f, rubric, manual_for(f, scores, files)) for f in files]
         fmt = fmts[-1] if fmts else "text"
+        if fmt not in ("json", "text"):
+            raise UsageProblem(f"--format {fmt} writes files: add --out DIR")
+        from .batch import Job, grade_all
+        from .textsafe import show_name
+
+        jobs_list = [Job(i, f, "", assigned.get(f), show_name(f)) for i, f in enumerate(files)]
+        results = grade_all(jobs_list, rubric, (), None, jobs, budget)
         if fmt == "json":
             import json
 
-            click.echo(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
-        elif fmt == "text":
+            from .textsafe import json_text
+
+            click.echo(json_text(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False)))
+        else:
             from .report import grade_text
 
             click.echo(grade_text.render(results), nl=False)
             if earlier is not None:
                 click.echo("")
             echo_compare(results)
-        else:
-            raise UsageProblem(f"--format {fmt} writes files: add --out DIR")
     sys.exit(_exit_code([r.report for r in results], fail_on.lower()))
 
 
@@ -252,13 +361,13 @@ class _ProgressBar:
         return max(20, shutil.get_terminal_size((80, 20)).columns - 1)
 
     def advance(self, done: int, total: int, file: str) -> None:
-        from .report.text import _clean
+        from .textsafe import terminal
 
         width = self._width()
         bar_width = max(10, min(30, width // 3))
         filled = bar_width * done // max(total, 1)
         head = f"grading [{'#' * filled}{'.' * (bar_width - filled)}] {done}/{total} "
-        tail, room = _clean(file), width - len(head)
+        tail, room = terminal(file), width - len(head)
         if len(tail) > room:
             tail = "\u2026" + tail[-(room - 1):] if room > 1 else ""
         self.stream.write("\r" + (head + tail).ljust(width))
@@ -294,16 +403,23 @@ def init(file: str, task: str, title: str, force: bool) -> None:
     if task not in TASKS:
         hint = did_you_mean(task, TASKS) or f" (tasks: {', '.join(TASKS)})"
         raise UsageProblem(f"unknown task '{task}'{hint}")
+    from .fileio import WriteError, check_replaceable, write_atomic
+
     target = Path(file)
+    try:
+        check_replaceable(target)  # /dev/null or a link is refused even with --force
+    except WriteError as exc:
+        raise UsageProblem(str(exc)) from None
     if target.exists() and not force:
         raise UsageProblem(f"{file} exists; choose another name or add --force to overwrite it")
     if not target.parent.is_dir():
         raise UsageProblem(f"cannot write {file}: the folder {target.parent} does not exist")
     schema = target.parent / "design.schema.json"
     text = starter(task, title, schema.name if schema.exists() else None)
-    from .fileio import write_atomic
-
-    write_atomic(target, text)
+    try:
+        write_atomic(target, text)
+    except WriteError as exc:
+        raise UsageProblem(str(exc)) from None
     click.echo(f"wrote {file}: a starter {task} design; next: designgrade lint {file}")
 
 
@@ -338,16 +454,17 @@ def check_rubric(file: str) -> None:
       designgrade check-rubric team-rubric.yaml
     """
     from .rubric.load import RubricError, load_rubric
+    from .textsafe import terminal
 
     try:
         rubric = load_rubric(file)
     except RubricError as exc:
         for line in exc.lines():
-            click.echo(line)
+            click.echo(terminal(line))
         sys.exit(2)
     criteria = sum(len(s.criteria) for s in rubric.sections)
-    click.echo(f"{file}: rubric '{rubric.id}' is valid: {len(rubric.sections)} sections, {criteria} criteria, "
-               f"{len(rubric.checks)} checks, bars {', '.join(rubric.bars)}")
+    click.echo(terminal(f"{file}: rubric '{rubric.id}' is valid: {len(rubric.sections)} sections, {criteria} "
+                        f"criteria, {len(rubric.checks)} checks, bars {', '.join(rubric.bars)}"))
 
 
 @cli.command()
@@ -391,7 +508,7 @@ def explain(rule: str) -> None:
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
               help="json: the JSON Schema; markdown: the format reference (docs/design-format.md).")
-@click.option("--rubric", "of_rubric", is_flag=True, help="The JSON Schema of the rubric format instead.")
+@click.option("--rubric", "of_rubric", is_flag=True, help="The rubric format instead of the design format.")
 def schema(fmt: str, of_rubric: bool) -> None:
     """Print the JSON Schema of the design format (for editors and validators).
 
@@ -399,8 +516,14 @@ def schema(fmt: str, of_rubric: bool) -> None:
     Examples:
       designgrade schema > design.schema.json
       designgrade schema --rubric > rubric.schema.json
+      designgrade schema --rubric --format markdown
     """
     if of_rubric:
+        if fmt == "markdown":
+            from .format_doc import rubric_markdown
+
+            click.echo(rubric_markdown(), nl=False)
+            return
         from .schema import rubric_schema_text
 
         click.echo(rubric_schema_text(), nl=False)
@@ -433,25 +556,82 @@ def render(file: str, out: Optional[str], fmt: Optional[str], findings: bool, le
       designgrade render design.yaml --format mermaid > arch.md
       designgrade render design.yaml -o clean.png --no-findings
     """
+    from .fileio import ReadError, WriteError, check_regular, check_replaceable
     from .render import RenderError, render_file
 
     if out is None and fmt not in (None, "mermaid", "dot"):
         raise UsageProblem(f"--format {fmt} needs -o OUT (a binary or large file is not printed)")
     try:
+        check_regular(file)  # a FIFO would block, a link loop is not "no such file"
+        if out is not None:
+            check_replaceable(out)
         result = render_file(file, out, fmt=fmt, findings=findings, level=level and level.upper())
-    except RenderError as exc:
+    except ReadError as exc:
+        raise UsageProblem(f"cannot read {exc}") from None
+    except (RenderError, WriteError) as exc:
         raise UsageProblem(str(exc)) from None
     if out is None and result is not None:
         text = result if isinstance(result, str) else result.decode("utf-8")
         click.echo(text if text.endswith("\n") else text + "\n", nl=False)
 
 
+@cli.command()
+@click.argument("folder", required=False, default=".", type=click.Path(file_okay=False))
+@click.option("--port", type=int, default=8000, show_default=True, help="The port (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; anything but loopback lets others on the network use the page.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+def serve(folder: str, port: int, host: str, open_browser: bool) -> None:
+    """A local web playground: diagram, findings and score follow every keystroke.
+
+    FOLDER holds the designs to open and save (default: the current folder); nothing
+    outside it is read or written.
+
+    \b
+    Examples:
+      designgrade serve examples/
+      designgrade serve designs/ --port 8123 --open
+    """
+    from .serve import ServeError, prepare
+
+    try:
+        prepared = prepare(folder, host, port)
+    except ServeError as exc:
+        raise UsageProblem(str(exc)) from None
+    if prepared.exposed:
+        click.echo(f"designgrade: warning: listening on {host}: anyone who can reach it can open and save "
+                   f"designs in {folder}", err=True)
+    click.echo(f"designgrade serve: {prepared.url} (serving {folder}; Ctrl-C stops)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(prepared.url)
+    try:
+        prepared.run()
+    except KeyboardInterrupt:
+        pass
+    click.echo("designgrade serve: stopped", err=True)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    import signal
+
+    terminated: list[int] = []
+
+    def on_terminate(signum: int, frame: Any) -> None:
+        # SIGTERM unwinds like Ctrl-C: pool workers are stopped and temp files removed on the way out.
+        terminated.append(signum)
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, on_terminate)
+    except (ValueError, OSError, AttributeError):  # not the main thread, or no SIGTERM here
+        pass
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="designgrade", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("designgrade: aborted", err=True)
-        return 130
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("designgrade: stopped (SIGTERM)" if terminated else "designgrade: aborted", err=True)
+        return 143 if terminated else 130
     except click.ClickException as exc:
         if isinstance(exc, click.UsageError) and not isinstance(exc, UsageProblem):
             hint = f" (see 'designgrade {exc.ctx.info_name} --help')" if exc.ctx and exc.ctx.parent else \

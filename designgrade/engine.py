@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
 
@@ -56,24 +57,63 @@ def selected_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> li
     return [r for r in rules if not any(_matches(n, r) for n in ignore)]
 
 
-def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Files as given; folders become every *.yaml / *.yml below them, sorted."""
+def expand_paths(paths: Iterable[str | os.PathLike[str]], notes: Optional[list[str]] = None) -> list[str]:
+    """Files as given; folders become every *.yaml / *.yml below them, sorted.
+
+    A file named explicitly is always returned (reading it says what is wrong with it). In
+    a folder, only regular files are taken, and a symbolic link only when it stays inside
+    the folder: a link to /etc/shadow in a submissions folder must not be graded and quoted
+    back in a report. What is skipped is said in ``notes`` (one line each), never silently.
+    """
     out: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                str(p) for p in path.rglob("*")
-                if p.suffix.lower() in DESIGN_SUFFIXES and p.is_file() and not _hidden(p, path)
-            )
-            out.extend(found)
+            out.extend(sorted(_walk(str(raw), notes if notes is not None else [])))
         else:
             out.append(str(raw))
     return out
 
 
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts[:-1])
+def _walk(root: str, notes: list[str]) -> list[str]:
+    from .fileio import kind_of, os_reason
+    from .textsafe import show_name
+
+    real_root = os.path.realpath(root)
+    found: list[str] = []
+
+    def inside(target: str) -> bool:
+        return target == real_root or target.startswith(real_root.rstrip(os.sep) + os.sep)
+
+    def skip(path: str, why: str) -> None:
+        notes.append(f"skipped {show_name(path)}: {why}")
+
+    def on_error(exc: OSError) -> None:
+        skip(exc.filename or root, os_reason(exc))
+
+    for folder, dirs, files in os.walk(root, onerror=on_error):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in list(dirs):
+            full = os.path.join(folder, name)
+            if os.path.islink(full) and not inside(os.path.realpath(full)):
+                skip(full, f"a symbolic link to a folder outside {show_name(root)}")
+        for name in sorted(files):
+            if not name.lower().endswith(DESIGN_SUFFIXES):
+                continue
+            full = os.path.join(folder, name)
+            try:
+                link = os.path.islink(full)
+                mode = os.stat(full).st_mode
+            except OSError as exc:
+                skip(full, os_reason(exc))
+                continue
+            if link and not inside(os.path.realpath(full)):
+                skip(full, f"a symbolic link to a file outside {show_name(root)} (name the file itself to lint it)")
+            elif not stat.S_ISREG(mode):
+                skip(full, f"{kind_of(mode)}, not a file")
+            else:
+                found.append(full)
+    return found
 
 
 def lint(path: str | os.PathLike[str], options: Optional[Options] = None) -> Report:

@@ -112,3 +112,25 @@ def format_markdown() -> str:
     for model in [mod for mod in m.COMPONENT_MODELS if set(mod.model_fields) - common] + list(nested):
         out += [f"### {model.__name__}", ""] + _table(model, skip=tuple(common)) + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+_RUBRIC_INTRO = """\
+# The rubric format, version 1
+
+Generated from `designgrade/rubric/model.py` by `designgrade schema --rubric --format
+markdown`; the JSON Schema (`designgrade schema --rubric`, `schemas/rubric.schema.json`)
+comes from the same models. How a rubric scores: [grading.md](grading.md).
+
+A rubric is one YAML file. Unknown keys are errors (with a did-you-mean); section weights
+sum to 100; `designgrade check-rubric FILE` reports every problem with line:column.
+"""
+
+
+def rubric_markdown() -> str:
+    """The rubric format as Markdown tables, one per model."""
+    from .rubric import model as r
+
+    out = [_RUBRIC_INTRO]
+    for model in (r.Rubric, r.Section, r.Criterion, r.Bar, r.Check, r.Match, r.PathSpec):
+        out += [f"## {model.__name__}", ""] + _table(model) + [""]
+    return "\n".join(out).rstrip() + "\n"

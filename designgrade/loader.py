@@ -133,11 +133,13 @@ def load_text(text: str) -> Loaded:
 
 def load_file(path: str | Path) -> Loaded:
     """Read and load a design file; every failure becomes a problem, never an exception."""
+    from .fileio import ReadError, read_limited
+
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        return _fatal(f"cannot read the file: {exc.strerror or exc}; check the path and permissions")
+        raw = read_limited(path, MAX_BYTES)
+    except ReadError as exc:
+        return _fatal(f"cannot read the file: it is {exc.reason}" if exc.reason.startswith("a ")
+                      else f"cannot read the file: {exc.reason}; check the path and permissions")
     if len(raw) > MAX_BYTES:
         return _fatal(
             f"the file is larger than {MAX_BYTES // 1024} KiB, the limit for one design; "

@@ -226,7 +226,7 @@ def test_atomic_write_leaves_the_old_file_when_it_fails(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]  # no temp file left behind
 
 
-def test_a_symlink_in_the_way_is_replaced_not_followed(dg, tmp_path):
+def test_a_symlink_in_the_way_is_neither_followed_nor_replaced(dg, tmp_path):
     subs = submissions(tmp_path / "subs", {"alice.yaml": CLEAN})
     out = tmp_path / "out"
     assert dg("grade", subs, "--out", out, "--format", "json").exit_code == 0
@@ -234,8 +234,10 @@ def test_a_symlink_in_the_way_is_replaced_not_followed(dg, tmp_path):
     victim.write_text("precious")
     (out / "alice.json").unlink()
     (out / "alice.json").symlink_to(victim)
-    assert dg("grade", subs, "--out", out, "--format", "json").exit_code == 0
-    assert victim.read_text() == "precious" and not (out / "alice.json").is_symlink()
+    result = dg("grade", subs, "--out", out, "--format", "json")
+    assert result.exit_code == 2
+    assert "will not overwrite alice.json" in result.stderr and "not a regular file" in result.stderr
+    assert victim.read_text() == "precious" and (out / "alice.json").is_symlink()
 
 
 # --- names ---------------------------------------------------------------------------------

@@ -18,4 +18,8 @@ def report_object(report: Report, score: Optional[dict[str, Any]] = None) -> dic
 def render(reports: Iterable[Report], scores: Optional[list[Optional[dict[str, Any]]]] = None) -> str:
     reports = list(reports)
     scores = scores or [None] * len(reports)
-    return json.dumps([report_object(r, s) for r, s in zip(reports, scores)], indent=2, ensure_ascii=False) + "\n"
+    from ..textsafe import json_text
+
+    # ensure_ascii=False keeps names readable; json_text escapes what a terminal would obey.
+    return json_text(json.dumps([report_object(r, s) for r, s in zip(reports, scores)], indent=2,
+                                ensure_ascii=False)) + "\n"

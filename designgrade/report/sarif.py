@@ -24,7 +24,9 @@ _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def render(reports: Iterable[Report]) -> str:
-    return json.dumps(sarif_log(reports), indent=2, ensure_ascii=False) + "\n"
+    from ..textsafe import json_text
+
+    return json_text(json.dumps(sarif_log(reports), indent=2, ensure_ascii=False)) + "\n"
 
 
 def sarif_log(reports: Iterable[Report]) -> dict[str, Any]:

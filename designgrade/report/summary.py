@@ -176,6 +176,7 @@ def summary_row(graded: Any, links: Optional[dict[str, str]] = None) -> dict[str
         "blocking": list(score.verdict.get("blocking") or []),
         "counts": report.counts(),
         "acknowledged": sum(1 for f in report.findings if f.acknowledged),
+        "timed_out": getattr(graded, "kind", None) == "timeout",  # batch.NotGraded: over its time budget
         "links": dict(links or {}),
     }
 
@@ -189,17 +190,16 @@ def batch_totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "designs": len(rows),
         "meets": bars,
         "unreadable": sum(1 for r in rows if r["unreadable"]),
+        "timed_out": sum(1 for r in rows if r.get("timed_out")),
         "counts": {s: sum(r["counts"][s] for r in rows) for s in SEVERITY_ORDER},
     }
 
 
 def _cell(text: Any) -> str:
     """A CSV text cell that a spreadsheet never evaluates as a formula (OWASP CSV injection)."""
-    value = "" if text is None else str(text)
-    value = "".join(ch if ch.isprintable() else " " for ch in value)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        value = "'" + value
-    return value
+    from ..textsafe import csv_cell
+
+    return csv_cell(text)
 
 
 def summary_csv(rows: Sequence[dict[str, Any]]) -> str:
@@ -214,7 +214,7 @@ def summary_csv(rows: Sequence[dict[str, Any]]) -> str:
                 levels.append(level)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "title", "points", "max", "percent", *section_ids, *levels, "blocking",
+    writer.writerow(["file", "title", "points", "max", "percent", *map(_cell, section_ids), *map(_cell, levels), "blocking",
                      "errors", "warnings", "info", "acknowledged", "unreadable", "report"])
     for row in rows:
         by_id = {s["id"]: s for s in row["sections"]}
@@ -222,7 +222,7 @@ def summary_csv(rows: Sequence[dict[str, Any]]) -> str:
             _cell(row["file"]), _cell(row["title"]), num(row["points"]), num(row["max"]),
             "" if row["percent"] is None else f"{row['percent']:.1f}",
             *["" if sid not in by_id or not by_id[sid]["max"] else num(by_id[sid]["points"]) for sid in section_ids],
-            *[row["verdicts"].get(level, "") for level in levels],
+            *[_cell(row["verdicts"].get(level, "")) for level in levels],
             _cell(" ".join(row["blocking"])),
             row["counts"]["error"], row["counts"]["warning"], row["counts"]["info"], row["acknowledged"],
             "yes" if row["unreadable"] else "no",
@@ -247,17 +247,40 @@ class Earlier:
     verdicts: dict[str, str]
 
 
+MAX_RESULTS_BYTES = 256 * 1024 * 1024  # a results.jsonl of 10,000 submissions is a few tens of MB
+
+
 def load_results(path: str) -> list[Earlier]:
     """The submissions of an earlier run's results.jsonl (one cli.md JSON object a line)."""
+    import math
+
+    from ..fileio import ReadError, read_limited
+    from ..textsafe import show_name
+
+    hint = "give the results.jsonl of an earlier 'designgrade grade --out' run"
+    shown = show_name(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        raise CompareError(f"{path}: cannot read the earlier results: {reason}; give the results.jsonl "
-                           "of an earlier 'designgrade grade --out' run") from None
+        raw = read_limited(path, MAX_RESULTS_BYTES)
+    except ReadError as exc:
+        raise CompareError(f"{shown}: cannot read the earlier results: {exc.reason}; {hint}") from None
+    if len(raw) > MAX_RESULTS_BYTES:
+        raise CompareError(f"{shown}: larger than {MAX_RESULTS_BYTES // (1024 * 1024)} MiB, more than any results "
+                           f"file; {hint}")
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise CompareError(f"{shown}: cannot read the earlier results: not UTF-8 text; {hint}") from None
+
+    def number(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError("not a number")
+        result = float(value)  # OverflowError for a 400-digit integer
+        if not math.isfinite(result):
+            raise ValueError("not finite")
+        return result
+
     found: list[Earlier] = []
-    for number, line in enumerate(lines, 1):
+    for number_, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -265,14 +288,13 @@ def load_results(path: str) -> list[Earlier]:
             score = data["score"]
             verdict = score.get("verdict") or {}
             found.append(Earlier(
-                file=str(data["file"]), title=data.get("title"), points=float(score["points"]),
-                max=float(score.get("max") or 0),
-                verdicts={k: str(v) for k, v in verdict.items() if k != "blocking" and isinstance(v, str)},
+                file=str(data["file"]), title=None if data.get("title") is None else str(data.get("title")),
+                points=number(score["points"]), max=number(score.get("max") or 0),
+                verdicts={str(k): str(v) for k, v in verdict.items() if k != "blocking" and isinstance(v, str)},
             ))
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise CompareError(f"{path}:{number}:1: not a designgrade result (one JSON object with 'file' and "
-                               "'score' a line); give the results.jsonl of an earlier 'designgrade grade "
-                               "--out' run") from None
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
+            raise CompareError(f"{shown}:{number_}:1: not a designgrade result (one JSON object with 'file' and "
+                               f"'score' a line); {hint}") from None
     return found
 
 
@@ -386,11 +408,11 @@ def _verdicts(verdicts: dict[str, str]) -> str:
 
 def compare_lines(changes: Sequence[Change]) -> list[str]:
     """Text lines for stdout, like ``alice.yaml: 71.5 -> 78.0 (+6.5); L6 below -> meets``."""
-    from .text import _clean
+    from ..textsafe import terminal
 
     lines = []
     for c in changes:
-        name = _clean(c.file)
+        name = terminal(c.file)
         if c.status == "new":
             lines.append(f"new: {name}: {_score_text(c, 'new')}; {_verdicts(c.new_verdicts)}")
         elif c.status == "removed":
@@ -412,13 +434,14 @@ def compare_csv(changes: Sequence[Change]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["file", "title", "status", "old_points", "new_points", "delta", "old_max", "new_max",
-                     *[f"{level}_old" for level in levels], *[f"{level}_new" for level in levels]])
+                     *[_cell(f"{level}_old") for level in levels], *[_cell(f"{level}_new") for level in levels]])
     for c in changes:
         writer.writerow([
             _cell(c.file), _cell(c.title or ""), c.status, num(c.old_points) if c.old_points is not None else "",
             num(c.new_points) if c.new_points is not None else "",
             "" if c.delta is None else f"{c.delta:+.1f}",
             "" if c.old_max is None else num(c.old_max), "" if c.new_max is None else num(c.new_max),
-            *[c.old_verdicts.get(level, "") for level in levels], *[c.new_verdicts.get(level, "") for level in levels],
+            *[_cell(c.old_verdicts.get(level, "")) for level in levels],
+            *[_cell(c.new_verdicts.get(level, "")) for level in levels],
         ])
     return out.getvalue()

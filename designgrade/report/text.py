@@ -11,8 +11,10 @@ _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
 
 
 def _clean(text: str) -> str:
-    # Candidate text must not move the cursor or clear a terminal: drop control characters.
-    return "".join(ch if ch.isprintable() else " " for ch in text)
+    # Candidate text must not move the cursor, clear a terminal or reorder a line (textsafe).
+    from ..textsafe import terminal
+
+    return terminal(text)
 
 
 def finding_line(file: str, finding: Finding, color: bool = False) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -45,7 +46,7 @@ def load_rubric(name_or_path: str) -> Rubric:
     key = name_or_path.lower()
     if key in BUILTIN and not Path(name_or_path).is_file():
         return parse_rubric(load_text(builtin_text(key)), f"rubrics/{key}.yaml")
-    if not Path(name_or_path).exists():
+    if not os.path.lexists(name_or_path):
         hint = f"; built-in rubrics: {', '.join(BUILTIN)}"
         raise RubricError(name_or_path, [RubricProblem(1, 1, f"no rubric file or built-in rubric '{name_or_path}'{hint}")])
     return parse_rubric(load_file(name_or_path), name_or_path)
@@ -100,6 +101,11 @@ def _semantic_issues(rubric: Rubric) -> list[Issue]:
     levels = rule_levels(rubric)
     criteria: dict[str, tuple[Any, tuple[Any, ...]]] = {}
     section_ids: set[str] = set()
+    total = sum(section.weight for section in rubric.sections)
+    if rubric.sections and abs(total - 100) > 1e-6:
+        # The score is out of the weights' sum: 105 would grade "105/105" and its percent bars shift.
+        issues.append(Issue(("sections",), f"the section weights sum to {total:g}, not 100; a weight is the share "
+                                           "of a 100-point score a section carries: make them sum to 100"))
     for s_index, section in enumerate(rubric.sections):
         if section.id in section_ids:
             issues.append(Issue(("sections", s_index, "id"), f"section id '{section.id}' is used twice"))
@@ -172,9 +178,12 @@ def builtin_rubrics() -> list[Rubric]:
 
 
 def find_scores_target(name: str, candidates: list[str]) -> Optional[str]:
-    """Match a scores-file key to a submission by path, file name or stem."""
-    for candidate in candidates:
-        path = Path(candidate)
-        if name in (candidate, path.name, path.stem) or Path(name) == path:
-            return candidate
-    return None
+    """The one submission a scores-file key names (by path, file name or stem), or None when
+    it names none or several (see scores_file.assign_scores, which reports both)."""
+    from .scores_file import assign_scores
+
+    try:
+        assigned, _ = assign_scores({name: {}}, candidates)
+    except RubricError:
+        return None
+    return next(iter(assigned), None)
