@@ -27,6 +27,8 @@ def rules_json() -> str:
 def explain_text(rule: Rule) -> str:
     head = f"{rule.code} {rule.slug}  ({rule.pillar}, {rule.severity}, {rule.level})"
     lines = [head, "=" * len(head), "", rule.summary[:1].upper() + rule.summary[1:] + ".", ""]
+    if rule.aliases:
+        lines += [f"Also accepted as: {', '.join(rule.aliases)}.", ""]
     for heading, body in rule.sections().items():
         lines += [heading, "-" * len(heading), body, ""]
     lines += ["Fix", "---", rule.fix]
@@ -42,7 +44,14 @@ def rules_markdown() -> str:
         "a test fails when this file drifts. `designgrade explain SLUG` prints the same text.",
         "",
         "Severity and level: `lint` reports a rule only when its level is at or below the effective "
-        "level (`--level`, else the design's `level`) and says how many findings it hid.",
+        "level (`--level`, else the design's `level`) and says how many findings it hid. Error is for a "
+        "blocker an interviewer always raises; warning for a gap that costs points.",
+        "",
+        "Every rule concludes one of three things about a design: satisfied (the evidence is named, and "
+        "earns rubric points), violated (with the findings below, or counted without a finding when another "
+        "rule reports the root cause or nothing makes the gap matter enough to raise) or not applicable "
+        "(the design's task, serving mode or labels make the rule moot). `designgrade lint --format json` "
+        "carries each rule's outcome. See docs/grading.md.",
         "",
         "| code | slug | pillar | severity | level | summary |",
         "|---|---|---|---|---|---|",
@@ -53,6 +62,8 @@ def rules_markdown() -> str:
     for r in rules:
         out += ["", f"## {r.slug}", "", f"`{r.code}` · pillar {r.pillar} · {r.severity} · {r.level}", "",
                 r.summary[:1].upper() + r.summary[1:] + ".", ""]
+        if r.aliases:
+            out += ["Also accepted as: " + ", ".join(f"`{a}`" for a in r.aliases) + ".", ""]
         sections = r.sections()
         for heading in DOC_HEADINGS:
             if heading in sections:

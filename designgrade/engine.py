@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Iterable, NamedTuple, Optional, Sequence
 
-from .findings import LEVELS, PILLARS, Finding, Report, level_rank
+from .findings import LEVELS, PILLARS, Finding, Report, RuleResult, level_rank
 from .loader import Loaded, load_file
-from .registry import Rule, Violation, all_rules, find_rule
+from .outcome import Outcome, not_applicable
+from .registry import Rule, all_rules, canonical, find_rule
 
 DESIGN_SUFFIXES = (".yaml", ".yml")
 
@@ -27,7 +28,7 @@ class Options(NamedTuple):
 def check_names(names: Iterable[str]) -> None:
     """Fail loudly on a name that selects nothing, with a did-you-mean."""
     rules = all_rules()
-    known = [r.slug for r in rules] + [r.code for r in rules] + list(PILLARS)
+    known = [r.slug for r in rules] + [r.code for r in rules] + list(PILLARS) + [a for r in rules for a in r.aliases]
     for name in names:
         if _matches_any(name, rules):
             continue
@@ -42,6 +43,7 @@ def _matches(name: str, rule: Rule) -> bool:
     name = name.strip()
     return (
         name.lower() in (rule.slug, rule.pillar, "all")
+        or name.lower() in rule.aliases
         or (name.upper().startswith("DG") and rule.code.startswith(name.upper()))
     )
 
@@ -130,6 +132,7 @@ def lint_text(text: str, options: Optional[Options] = None, name: str = "<string
 
 
 def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
+    from .analysis import analyze
     from .graph import DesignGraph
     from .model import TOP_LEVEL_KEYS
     from .validate import validate
@@ -148,33 +151,47 @@ def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
     validated = validate(loaded.data)
     graph = DesignGraph(validated.design, validated.edges, validated.issues,
                         [p for p in loaded.problems if not p.fatal])
+    analysis = analyze(graph)
     level = options.level or validated.design.level or "L5"
     if level not in LEVELS:
         level = "L5"
     report = Report(file=name, title=validated.design.title, level=level, design=graph, source=loaded)
-    acknowledged = {t.rule: t.why for t in validated.design.tradeoffs if t.why and t.why.strip()}
+    report.analysis = analysis
+    acknowledged: dict[str, str] = {}
+    for tradeoff in validated.design.tradeoffs:
+        if tradeoff.why and tradeoff.why.strip():
+            acknowledged[canonical(tradeoff.rule)] = tradeoff.why.strip()
     fired: set[str] = set()
 
+    def position(path: tuple[Any, ...]) -> tuple[int, int]:
+        where = loaded.position(path, TOP_LEVEL_KEYS)
+        return where.line, where.column
+
     def run(rule: Rule) -> None:
-        if rule.training and not graph.has_training:
-            return
-        for violation in _violations(rule, graph):
+        outcome = _evaluate(rule, analysis)
+        evidence = []
+        for item in outcome.evidence:
+            line, column = position(item.path) if item.path else (None, None)
+            evidence.append({"text": item.text, "line": line, "column": column})
+        report.outcomes[rule.slug] = RuleResult(rule.slug, outcome.status, evidence, outcome.reason,
+                                                outcome.because, rule.level)
+        for violation in outcome.violations:
             fired.add(rule.slug)
             if level_rank(rule.level) > level_rank(level):
                 report.hidden += 1
                 continue
-            position = loaded.position(violation.path, TOP_LEVEL_KEYS)
-            finding = _finding(rule, violation.message, position.line, position.column,
-                               violation.component, violation.fix or rule.fix)
+            line, column = position(violation.path)
+            finding = _finding(rule, violation.message, line, column, violation.component,
+                               violation.fix or rule.fix, violation.flow)
             if rule.slug in acknowledged:
                 finding.acknowledged = True
-                finding.reason = acknowledged[rule.slug].strip()
+                finding.reason = acknowledged[rule.slug]
             report.findings.append(finding)
 
     for rule in rules:
         if not rule.late:
             run(rule)
-    graph.fired = frozenset(fired)  # type: ignore[attr-defined]
+    analysis.fired = frozenset(fired)  # type: ignore[attr-defined]
     for rule in rules:
         if rule.late:
             run(rule)
@@ -182,12 +199,21 @@ def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
     return report
 
 
-def _violations(rule: Rule, graph: object) -> Iterator[Violation]:
-    yield from rule.check(graph)  # type: ignore[arg-type]
+def _evaluate(rule: Rule, analysis: Any) -> Outcome:
+    """A rule's outcome. A rule that fails on an input nobody foresaw must not cost the user
+    the other rules' findings: it is recorded as not judged (tests set DESIGNGRADE_STRICT to
+    see the error instead)."""
+    try:
+        return rule.check(analysis)
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("DESIGNGRADE_STRICT"):
+            raise
+        return not_applicable(f"not judged: the rule failed on this design ({type(exc).__name__})")
 
 
-def _finding(rule: Rule, message: str, line: int, column: int, component: Optional[str], fix: str) -> Finding:
+def _finding(rule: Rule, message: str, line: int, column: int, component: Optional[str], fix: str,
+             flow: Optional[tuple[str, str]] = None) -> Finding:
     return Finding(
         rule=rule.slug, code=rule.code, severity=rule.severity, pillar=rule.pillar,  # type: ignore[arg-type]
-        level=rule.level, message=message, fix=fix, line=line, column=column, component=component,
+        level=rule.level, message=message, fix=fix, line=line, column=column, component=component, flow=flow,
     )

@@ -16,7 +16,7 @@ def level_rank(level: str) -> int:
 
 
 _FINDING_FIELDS = ("rule", "code", "severity", "pillar", "level", "message", "fix", "line", "column",
-                   "component", "acknowledged", "reason")
+                   "component", "acknowledged", "reason", "flow")
 
 
 class Finding:
@@ -28,19 +28,47 @@ class Finding:
 
     def __init__(self, rule: str, code: str, severity: Severity, pillar: str, level: str, message: str,
                  fix: str, line: int, column: int, component: Optional[str] = None,
-                 acknowledged: bool = False, reason: Optional[str] = None) -> None:
+                 acknowledged: bool = False, reason: Optional[str] = None,
+                 flow: Optional[tuple[str, str]] = None) -> None:
         self.rule, self.code, self.severity, self.pillar, self.level = rule, code, severity, pillar, level
         self.message, self.fix, self.line, self.column = message, fix, line, column
         self.component, self.acknowledged, self.reason = component, acknowledged, reason
+        self.flow = flow  # (from, to) when the finding is about one flow
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _FINDING_FIELDS}
+        data = {name: getattr(self, name) for name in _FINDING_FIELDS}
+        data["flow"] = list(self.flow) if self.flow else None
+        return data
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Finding) and self.to_dict() == other.to_dict()
 
     def __repr__(self) -> str:
         return f"Finding({self.code} {self.rule} {self.line}:{self.column} {self.message!r})"
+
+
+class RuleResult:
+    """What one rule concluded about one design (see designgrade.outcome)."""
+
+    __slots__ = ("rule", "status", "evidence", "reason", "because", "level")
+
+    def __init__(self, rule: str, status: str, evidence: list[dict[str, Any]], reason: Optional[str],
+                 because: Optional[str], level: str) -> None:
+        self.rule, self.status, self.evidence = rule, status, evidence  # evidence: {text, line, column}
+        self.reason, self.because, self.level = reason, because, level
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"status": self.status}
+        if self.evidence:
+            data["evidence"] = self.evidence
+        if self.reason:
+            data["reason"] = self.reason
+        if self.because:
+            data["because"] = self.because
+        return data
+
+    def __repr__(self) -> str:
+        return f"RuleResult({self.rule} {self.status})"
 
 
 class Report:
@@ -57,6 +85,8 @@ class Report:
         self.unreadable = unreadable  # the file could not be read as YAML at all
         self.design = design  # the validated design graph, for grading and rendering
         self.source = source  # the loaded file (positions), for findings added after lint
+        self.outcomes: dict[str, RuleResult] = {}  # every rule's conclusion, hidden levels included
+        self.analysis: Any = None  # what the design does (designgrade.analysis.Analysis)
 
     def __repr__(self) -> str:
         return f"Report({self.file!r}, {len(self.findings)} findings)"
@@ -78,4 +108,5 @@ class Report:
             "level": self.level,
             "findings": [f.to_dict() for f in self.findings],
             "hidden": self.hidden,
+            "outcomes": {slug: r.to_dict() for slug, r in self.outcomes.items()},
         }

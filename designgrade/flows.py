@@ -7,7 +7,7 @@ from typing import Any, NamedTuple, Optional
 Path_ = tuple[Any, ...]
 
 STREAM_KINDS = frozenset({"event_stream", "stream_processor"})
-BATCH_SINKS_OF_CLIENT = frozenset({"source_db", "data_lake", "data_warehouse"})
+BATCH_SINKS_OF_CLIENT = frozenset({"source_db", "data_lake", "data_warehouse", "monitoring", "llm_evaluation"})
 ONLINE_KINDS = frozenset({
     "load_balancer", "api_gateway", "online_serving", "cache", "key_value_store", "feature_store",
     "vector_db", "llm", "embedding_model", "guardrails", "llm_gateway", "semantic_cache", "service",
@@ -73,6 +73,8 @@ def infer_mode(src_kind: Optional[str], dst_kind: Optional[str]) -> str:
         return "trigger"
     if src_kind == "client" and dst_kind in BATCH_SINKS_OF_CLIENT:
         return "batch"
+    if src_kind == "online_serving" and dst_kind == "source_db":
+        return "request"  # a model server looks records up; it does not write the product's database
     if src_kind == "client" or (src_kind in ONLINE_KINDS and dst_kind in ONLINE_KINDS):
         return "request"
     return "batch"

@@ -26,10 +26,6 @@ RANKING_METRICS = ("ndcg", "map", "mrr", "recall@", "precision@")
 SLOW_FRESHNESS = frozenset({"hourly", "daily", "weekly"})
 FAST_FRESHNESS = frozenset({"realtime", "seconds", "minutes"})
 
-# Enumerating every simple path is exponential in a cyclic graph; past this many steps the
-# request-path latency falls back to the longest path with back edges ignored.
-_PATH_STEP_BUDGET = 100_000
-
 
 class DesignGraph:
     def __init__(
@@ -111,6 +107,26 @@ class DesignGraph:
         found.update(e.src for e in self.in_edges(cid, "request"))
         return found
 
+    def upstream(self, starts: Iterable[str], modes: Iterable[str], through: Optional[Iterable[str]] = None) -> set[str]:
+        """Components that reach ``starts`` along edges of ``modes`` (walking edges backwards).
+
+        With ``through``, only components of those kinds are walked past (others are found
+        but not looked behind).
+        """
+        modes = tuple(modes)
+        through_kinds = frozenset(through) if through is not None else None
+        seen: set[str] = set()
+        queue = deque(starts)
+        while queue:
+            cid = queue.popleft()
+            for edge in self.in_edges(cid, *modes):
+                if edge.src in seen:
+                    continue
+                seen.add(edge.src)
+                if through_kinds is None or self.kind(edge.src) in through_kinds:
+                    queue.append(edge.src)
+        return seen
+
     def reachable(self, starts: Iterable[str], modes: Iterable[str], through: Optional[Iterable[str]] = None) -> set[str]:
         """Components reached from ``starts`` along edges of ``modes`` (a start only if reached again).
 
@@ -153,52 +169,11 @@ class DesignGraph:
 
     @cached_property
     def request_latency(self) -> tuple[float, list[str]]:
-        """The largest sum of latency_ms over simple request paths from a client, and that path."""
-        best: tuple[float, list[str]] = (0.0, [])
-        steps = 0
+        """The slowest request path from a client: (milliseconds, the chain). See analysis.latency."""
+        from .analysis.latency import request_latency
 
-        def weight(cid: str) -> float:
-            return getattr(self.components[cid], "latency_ms", None) or 0.0
-
-        for client in self.clients:
-            stack: list[tuple[str, float, list[str], frozenset[str]]] = [(client, weight(client), [client], frozenset([client]))]
-            while stack:
-                steps += 1
-                if steps > _PATH_STEP_BUDGET:
-                    return self._request_latency_acyclic()
-                cid, total, path, visited = stack.pop()
-                if total > best[0]:
-                    best = (total, path)
-                for edge in self.out_edges(cid, "request"):
-                    if edge.dst in visited:
-                        continue
-                    stack.append((edge.dst, total + (edge.latency_ms or 0.0) + weight(edge.dst),
-                                  path + [edge.dst], visited | {edge.dst}))
-        return best
-
-    def _request_latency_acyclic(self) -> tuple[float, list[str]]:
-        memo: dict[str, tuple[float, list[str]]] = {}
-        on_stack: set[str] = set()
-
-        def longest(cid: str) -> tuple[float, list[str]]:
-            if cid in memo:
-                return memo[cid]
-            on_stack.add(cid)
-            own = getattr(self.components[cid], "latency_ms", None) or 0.0
-            best = (own, [cid])
-            for edge in self.out_edges(cid, "request"):
-                if edge.dst in on_stack:
-                    continue
-                tail_total, tail = longest(edge.dst)
-                total = own + (edge.latency_ms or 0.0) + tail_total
-                if total > best[0]:
-                    best = (total, [cid] + tail)
-            on_stack.discard(cid)
-            memo[cid] = best
-            return best
-
-        results = [longest(c) for c in self.clients]
-        return max(results, default=(0.0, []), key=lambda r: r[0])
+        result = request_latency(self)
+        return result.total, result.chain
 
     def stands_before(self, target: str, kinds: Iterable[str]) -> bool:
         """Whether a component of ``kinds`` lies on a request path from a client to ``target``."""

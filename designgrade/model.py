@@ -34,9 +34,20 @@ Role = Literal[
     "candidate_generation", "ranking", "reranking", "classifier", "regressor", "embedding", "generator",
 ]
 Method = Literal["ab_test", "multi_armed_bandit", "interleaving"]
+ServingMode = Literal["online", "batch", "stream", "on_device", "in_process"]
+Origin = Literal["trained", "pretrained", "vendor"]
+Fanout = Literal["parallel", "sequential"]
+ExperimentUnit = Literal["user", "session", "request", "account", "device", "store", "region", "time", "cluster"]
+AccessControl = Literal["none", "tenant", "document", "role"]
+CacheScope = Literal["global", "tenant", "user", "role"]
+Promotion = Literal["automatic", "manual"]
+GateMethod = Literal["holdout", "backtest", "replay", "progressive"]
 Hosting = Literal["api", "self_hosted"]
 Optimization = Literal["tensorrt", "onnx", "quantization", "dynamic_batching"]
-Strategy = Literal["shadow", "canary", "blue_green", "ab_test", "all_at_once"]
+Strategy = Literal[
+    "shadow", "canary", "blue_green", "ab_test", "all_at_once", "interleaving", "multi_armed_bandit",
+    "continuous",
+]
 Rollback = Literal["automatic", "manual"]
 
 COMPONENT_ID = r"^[a-z][a-z0-9_-]*$"
@@ -44,9 +55,11 @@ ComponentId = Annotated[str, StringConstraints(pattern=COMPONENT_ID)]
 Schedule = Annotated[
     str,
     StringConstraints(
-        pattern=r"^(hourly|daily|weekly|on_trigger|(\S+\s+){4}\S+)$", strip_whitespace=True
+        pattern=r"^(hourly|daily|weekly|monthly|on_trigger|continuous|(\S+\s+){4}\S+)$",
+        strip_whitespace=True,
     ),
-    Field(description="A cron expression (five fields), or hourly, daily, weekly, on_trigger."),
+    Field(description="A cron expression (five fields), or hourly, daily, weekly, monthly, on_trigger, "
+                      "continuous (learns from a stream without stopping)."),
 ]
 Hardware = Annotated[
     str,
@@ -94,6 +107,11 @@ class DataSpec(Strict):
     label_delay: Optional[Duration] = Field(None, description="How long until the truth is known.")
     class_imbalance: Optional[bool] = None
     imbalance_handling: list[str] = Field(default=[])
+    bias_handling: list[str] = Field(
+        default=[],
+        description="How labels the system itself shapes are corrected: position_feature, "
+                    "inverse_propensity_weighting, randomized_holdout, reject_inference, sampled_review, ...",
+    )
 
 
 class Problem(Strict):
@@ -114,6 +132,13 @@ class ComponentBase(Strict):
         None, description="Its p99 contribution when it sits on the online request path."
     )
     notes: Optional[str] = None
+    freshness: Optional[Freshness] = Field(
+        None, description="As a consumer: how fresh the predictions it reads must be (realtime .. weekly)."
+    )
+    fanout: Optional[Fanout] = Field(
+        None, description="How it calls its request-path successors: parallel (the slowest counts, the "
+                          "default) or sequential (their latencies add up)."
+    )
 
 
 class Feature(Strict):
@@ -125,6 +150,9 @@ class Feature(Strict):
 class Evaluation(Strict):
     compare_to: Optional[str] = None
     metric: Optional[str] = None
+    method: Optional[GateMethod] = Field(
+        None, description="holdout, backtest (rolling-origin), replay (off-policy) or progressive validation."
+    )
 
 
 class Autoscaling(Strict):
@@ -151,7 +179,7 @@ class PlainComponent(ComponentBase):
     kind: Literal[
         "client", "data_lake", "data_warehouse", "stream_processor", "data_validation",
         "experiment_tracking", "key_value_store", "cache", "load_balancer", "api_gateway",
-        "guardrails", "prompt_registry", "semantic_cache", "service", "database",
+        "guardrails", "prompt_registry", "service", "database",
     ]
 
 
@@ -171,6 +199,9 @@ class EventStream(ComponentBase):
 class BatchProcessor(ComponentBase):
     kind: Literal["batch_processor"]
     schedule: Optional[Schedule] = None
+    point_in_time: Optional[bool] = Field(
+        None, description="It writes dated snapshots and never rewrites past ones (history as it was)."
+    )
 
 
 
@@ -187,6 +218,13 @@ class VectorDb(ComponentBase):
     index: Optional[str] = None
     embedding_model: Optional[str] = Field(
         None, description="The id of the embedding_model component that built the index."
+    )
+    access_control: Optional[AccessControl] = Field(
+        None, description="Who may retrieve what: none, tenant (partitioned per tenant), document "
+                          "(per-document ACLs filtered at query time) or role."
+    )
+    syncs_deletes: Optional[bool] = Field(
+        None, description="Deletions and retractions in the sources reach the index."
     )
 
 
@@ -230,6 +268,13 @@ class Experimentation(ComponentBase):
     kind: Literal["experimentation"]
     method: Optional[Method] = None
     guardrail_metrics: list[str] = Field(default=[])
+    unit: Optional[ExperimentUnit] = Field(None, description="What is randomized: user, session, store, ...")
+    holdout: Optional[Annotated[float, Field(gt=0, lt=1)]] = Field(
+        None, description="The share of units held out (0.15 for 15%)."
+    )
+    min_detectable_effect: Optional[str] = Field(
+        None, description="The effect the experiment is powered to detect, e.g. 1% relative."
+    )
 
 
 class Monitoring(ComponentBase):
@@ -244,15 +289,29 @@ class Llm(ComponentBase):
     kind: Literal["llm"]
     hosting: Optional[Hosting] = None
     fallback: Optional[str] = Field(None, description="The id of another llm component.")
+    data_retention: Optional[Text] = Field(
+        None, description="What the host keeps of prompts and outputs: zero, 30d, ... (a vendor API)."
+    )
 
 
 class EmbeddingModel(ComponentBase):
     kind: Literal["embedding_model"]
     version: Optional[Text] = None
+    hosting: Optional[Hosting] = None
+    data_retention: Optional[Text] = Field(
+        None, description="What the host keeps of the text sent to it (a vendor API)."
+    )
 
 
 
 Scalar = Union[str, int, float, bool]
+
+
+class SemanticCache(ComponentBase):
+    kind: Literal["semantic_cache"]
+    scope: Optional[CacheScope] = Field(
+        None, description="Whose answers a hit may return: global, tenant, user or role."
+    )
 
 
 class LlmGateway(ComponentBase):
@@ -274,7 +333,7 @@ class LlmEvaluation(ComponentBase):
 COMPONENT_MODELS: tuple[type[ComponentBase], ...] = (
     PlainComponent, SourceDb, EventStream, BatchProcessor, FeatureStore, VectorDb, TrainingPipeline,
     ModelRegistry, BatchInference, OnlineServing, Experimentation, Monitoring, Llm, EmbeddingModel,
-    LlmGateway, LlmEvaluation,
+    SemanticCache, LlmGateway, LlmEvaluation,
 )
 # The kinds in the order design-format.md lists them.
 KINDS: tuple[str, ...] = (
@@ -326,24 +385,61 @@ LabelledFlow = Annotated[
 FlowItem = Annotated[Union[ShortFlow, Flow, LabelledFlow], Field(union_mode="left_to_right")]
 
 
+class ModelFeature(Strict):
+    """A model input with the components that compute it (one source: one code path)."""
+
+    name: str
+    source: Optional[str] = Field(
+        None, description="The component that computes it for training and serving, or `request` when it comes "
+                          "with the request (an id, the query, the slot position)."
+    )
+    training: Optional[str] = Field(None, description="The component that computes it for training.")
+    serving: Optional[str] = Field(None, description="The component that computes it at serving time.")
+
+
 class Model(Strict):
     role: Optional[Role] = None
     algorithm: Optional[str] = None
     baseline: Optional[str] = Field(None, description="The simpler model it must beat.")
     trained_by: Optional[str] = Field(None, description="Component id.")
     served_by: Optional[str] = Field(None, description="Component id.")
-    features: list[str] = Field(default=[])
+    features: list[Union[str, ModelFeature]] = Field(default=[])
+    origin: Optional[Origin] = Field(
+        None, description="trained (by trained_by), pretrained (weights used as they are) or vendor (an "
+                          "external model behind an API): a model that is not trained here needs no training path."
+    )
+    serving: Optional[ServingMode] = Field(
+        None, description="How predictions are made: online, batch, stream (asynchronous, from events), "
+                          "on_device or in_process (inside the service that uses them). Default: from served_by."
+    )
+    updated_by: Optional[str] = Field(
+        None, description="A component that updates part of the model online (per-user or per-item "
+                          "parameters, bandit posteriors) between retrainings."
+    )
+    exploration: Optional[str] = Field(
+        None, description="How it shows what it is unsure of: thompson_sampling, epsilon_greedy, ... or none."
+    )
+    calibration: Optional[str] = Field(None, description="How scores become probabilities: platt, isotonic, ...")
 
 
 class Gate(Strict):
     metric: Optional[str] = None
     must_beat: Optional[str] = None
+    guardrails: list[str] = Field(
+        default=[], description="Metrics a new model must not make worse, checked with the main one."
+    )
+    method: Optional[GateMethod] = Field(
+        None, description="holdout, backtest (rolling-origin), replay (off-policy) or progressive validation."
+    )
 
 
 class Deployment(Strict):
     strategy: Optional[Strategy] = None
     gate: Optional[Gate] = Field(None, description="What a new model must show first.")
     rollback: Optional[Rollback] = None
+    promotion: Optional[Promotion] = Field(
+        None, description="Who promotes a new model: automatic (the pipeline) or manual (a person approves)."
+    )
 
 
 class Tradeoff(Strict):

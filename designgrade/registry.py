@@ -1,31 +1,31 @@
 """The rule registry: every rule is a function with its metadata and its documentation.
 
-A rule is a generator over a :class:`~designgrade.graph.DesignGraph` that yields
-:class:`Violation` objects (a YAML path and a message). The engine stamps code, severity,
-pillar, level and a line:column on each. The docstring is the documentation that
-``designgrade explain`` prints, in ruff's headings.
+A rule is a small predicate over the design's :class:`~designgrade.analysis.Analysis`. It
+returns an :class:`~designgrade.outcome.Outcome`: satisfied (with the evidence), violated
+(with the findings an interviewer would raise) or not applicable (with the reason). The
+engine stamps code, severity, pillar, level and a line:column on each finding. The
+docstring is the documentation that ``designgrade explain`` prints, in ruff's headings.
+
+Slugs are public interface. A rule may carry aliases: names it answered to before (a
+retired or merged slug) or the name a judgment proposed for it; ``--select``, ``--ignore``,
+trade-offs and rubrics accept them.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, NamedTuple, Optional
+from typing import TYPE_CHECKING, Callable, NamedTuple, Optional
+
+from .outcome import Evidence, Outcome, Violation  # noqa: F401  (re-exported for rule modules)
 
 if TYPE_CHECKING:
-    from .graph import DesignGraph
+    from .analysis import Analysis
 
 DOC_HEADINGS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 CODE = re.compile(r"^DG\d{3}$")
 
-
-class Violation(NamedTuple):
-    """One occurrence of a rule: where in the YAML, and what is wrong there."""
-
-    path: tuple[Any, ...]
-    message: str
-    fix: Optional[str] = None
-    component: Optional[str] = None
+Check = Callable[["Analysis"], Outcome]
 
 
 class Rule(NamedTuple):
@@ -36,9 +36,9 @@ class Rule(NamedTuple):
     level: str
     summary: str
     fix: str
-    check: Callable[["DesignGraph"], Iterable[Violation]]
+    check: Check
     doc: str
-    training: bool = False  # applies only to designs that train a model (rules.md, Terms)
+    aliases: tuple[str, ...] = ()
     late: bool = False  # runs after the others and sees which rules fired (unused-tradeoff)
 
     def sections(self) -> dict[str, str]:
@@ -46,6 +46,7 @@ class Rule(NamedTuple):
 
 
 _RULES: dict[str, Rule] = {}
+_ALIASES: dict[str, str] = {}
 
 
 def rule(
@@ -57,19 +58,23 @@ def rule(
     level: str,
     summary: str,
     fix: str,
-    training: bool = False,
+    aliases: tuple[str, ...] = (),
     late: bool = False,
-) -> Callable[[Callable[["DesignGraph"], Iterator[Violation]]], Callable[["DesignGraph"], Iterator[Violation]]]:
+) -> Callable[[Check], Check]:
     """Register a rule; the decorated function is returned unchanged."""
 
-    def register(check: Callable[["DesignGraph"], Iterator[Violation]]) -> Callable[["DesignGraph"], Iterator[Violation]]:
-        if slug in _RULES or any(r.code == code for r in _RULES.values()):
+    def register(check: Check) -> Check:
+        taken = set(_RULES) | set(_ALIASES)
+        if slug in taken or any(a in taken or a == slug for a in aliases) or any(
+                r.code == code for r in _RULES.values()):
             raise ValueError(f"rule {code} {slug} is registered twice")
         _RULES[slug] = Rule(
             code=code, slug=slug, pillar=pillar, severity=severity, level=level,
             summary=summary, fix=fix, check=check, doc=_dedent(check.__doc__ or ""),
-            training=training, late=late,
+            aliases=tuple(aliases), late=late,
         )
+        for alias in aliases:
+            _ALIASES[alias] = slug
         return check
 
     return register
@@ -83,12 +88,22 @@ def all_rules() -> list[Rule]:
 
 
 def find_rule(name: str) -> Optional[Rule]:
-    """A rule by slug or code, case-insensitively."""
+    """A rule by slug, alias or code, case-insensitively."""
+    all_rules()
     name = name.strip()
-    for candidate in all_rules():
-        if candidate.slug == name.lower() or candidate.code == name.upper():
-            return candidate
-    return None
+    key = name.lower()
+    if key in _RULES:
+        return _RULES[key]
+    if key in _ALIASES:
+        return _RULES[_ALIASES[key]]
+    upper = name.upper()
+    return next((r for r in _RULES.values() if r.code == upper), None)
+
+
+def canonical(name: str) -> str:
+    """The slug a name stands for (itself when it is no alias)."""
+    found = find_rule(name)
+    return found.slug if found is not None else name
 
 
 def doc_sections(doc: str) -> dict[str, str]:

@@ -117,7 +117,7 @@ def _not_checked(report: Report, rule: Any) -> Optional[str]:
         return None if rule.slug == "invalid-yaml" else "not checked: the file could not be read as YAML"
     if report.level in LEVELS and level_rank(rule.level) > level_rank(report.level):
         return f"not checked at {report.level}: an {rule.level} rule (--level {rule.level} checks it)"
-    design = report.design
-    if rule.training and design is not None and not getattr(design, "has_training", True):
-        return "not applicable: the design trains no model"
+    result = report.outcomes.get(rule.slug)
+    if result is not None and result.status == "not_applicable":
+        return f"not applicable: {clean(result.reason or 'the rule does not apply to this design')}"
     return None

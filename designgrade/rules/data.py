@@ -1,100 +1,66 @@
-"""Data rules (DG2xx): ingestion, features, and the data that reaches training.
+"""Data rules (DG2xx): ingestion, features, labels, and the data that reaches training.
 
-Step 2 of the interview framework: how raw events become features, and whether training
-and serving see the same features computed the same way.
+Step 2 of the interview framework: how raw events become features, whether training and
+serving see the same features computed the same way, and whether the labels say what the
+model is meant to learn.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Optional
 
-from ..graph import FAST_FRESHNESS, SERVING_KINDS, SLOW_FRESHNESS, DesignGraph
-from ..registry import Violation, rule
-from .wording import quote_ids
+from ..analysis.problem import EXPOSURE_TASKS, FAST, SLOW, mentions
+from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
+from ..registry import rule
+from .common import article, named, needs_models, needs_trained, quote_ids, which
 
+if TYPE_CHECKING:
+    from ..analysis import Analysis, ModelFacts
+    from ..outcome import Outcome
+
+RAW_KINDS = ("source_db", "event_stream", "data_lake", "client")
 PROCESSORS = ("stream_processor", "batch_processor")
-HAND_ROLLED_STORES = ("key_value_store", "cache")
-RAW_KINDS = ("source_db", "event_stream", "data_lake")
-DATA_KINDS = frozenset(RAW_KINDS + PROCESSORS + HAND_ROLLED_STORES + ("data_warehouse", "feature_store"))
-DATA_FLOWS = ("stream", "batch")
+DATA = ("stream", "batch")
+HAND_ROLLED = ("key_value_store", "cache", "database")
 
 
-def _writers(g: DesignGraph, cid: str) -> set[str]:
-    """Who writes ``cid``: the sources of its incoming stream and batch flows."""
-    return set(g.predecessors(cid, *DATA_FLOWS))
-
-
-def _holds_predictions(g: DesignGraph, cid: str) -> bool:
-    """A store written only by serving components (batch_inference, say) holds predictions, not features."""
-    writers = _writers(g, cid)
-    return bool(writers) and all(g.kind(w) in SERVING_KINDS for w in writers)
-
-
-def _upstream(g: DesignGraph, cid: str) -> set[str]:
-    """Everything that reaches ``cid`` by stream or batch flows."""
-    seen: set[str] = set()
-    queue = deque([cid])
-    while queue:
-        for src in g.predecessors(queue.popleft(), *DATA_FLOWS):
-            if src not in seen:
-                seen.add(src)
-                queue.append(src)
-    return seen
-
-
-def _across_validation(g: DesignGraph, cid: str, forward: bool) -> set[str]:
-    """Direct data-flow neighbours of ``cid``, looking through data_validation steps."""
-    step = g.successors if forward else g.predecessors
-    found: set[str] = set()
-    seen = {cid}
-    queue = deque([cid])
-    while queue:
-        for nxt in step(queue.popleft(), *DATA_FLOWS):
-            if nxt in seen:
-                continue
-            seen.add(nxt)
-            if g.kind(nxt) == "data_validation":
-                queue.append(nxt)
-            else:
-                found.add(nxt)
-    return found
-
-
-def _training_reads(g: DesignGraph, training: str) -> set[str]:
-    """What a training_pipeline reads, looking through data_validation steps (a check passes
-    data on unchanged: `warehouse -> checks -> training` still trains on the warehouse)."""
-    return g.reads(training) | _across_validation(g, training, forward=False)
+def _hand_rolled_reads(a: "Analysis", m: "ModelFacts") -> list[tuple[str, str]]:
+    """(store, processor) pairs: processor-written stores the server (or its caller) reads."""
+    facts = a.features(m)
+    return [(p.via, p.cid) for p in facts.producers
+            if p.via and a.graph.kind(p.via) in HAND_ROLLED and a.graph.kind(p.cid) in PROCESSORS]
 
 
 @rule(code="DG201", slug="missing-feature-store", pillar="data", severity="warning", level="L5",
-      training=True, summary="features are served from ad-hoc stores with no feature store",
-      fix="add a feature_store (feast, tecton, ...) with an online and an offline store that both "
-          "serving and training read")
-def missing_feature_store(g: DesignGraph) -> Iterator[Violation]:
+      summary="online features are written to a hand-rolled store and, separately, to training data",
+      fix="put the features in a feature_store (feast, tecton, ...) whose online side serving reads and "
+          "whose offline side training reads with point-in-time joins")
+def missing_feature_store(a: "Analysis") -> "Outcome":
     """## What it does
-    In a design that has a training_pipeline and no feature_store, reports that features
-    are hand-rolled when either an online_serving on the request path reads a
-    key_value_store, cache or stream_processor, or a model lists `features`. A
-    key_value_store or cache written only by serving components (batch_inference writing
-    precomputed predictions, say) holds predictions rather than features and does not
-    count. One finding per design, at the first such online_serving (else at
-    `components:`).
+    Applies where serving reads precomputed features (from a feature store, or from a
+    key-value store, cache or database that a stream or batch job fills). Reported when
+    such a hand-rolled store is filled by a job whose output also reaches training by
+    another route (Flink writing Redis for serving and the lake for training): one
+    feature definition, two copies, no point-in-time join. Satisfied by a feature store
+    serving reads, or by features that training reads back from what serving logged.
+    Not applicable where no precomputed feature is read online: features taken from the
+    request, computed inside the model from raw lookups, a pure batch pipeline with one
+    job for training and scoring. When training and serving compute features by two code
+    paths, training-serving-skew reports the cause and this rule adds no finding.
 
     ## Why is this bad?
-    For a senior role the interview guide expects a feature store to be named: one
-    definition of each feature (`user_spending_7_days`) computed once and served both to
-    training (offline, point-in-time) and to the online model. Features assembled from a
-    Redis key here and a Flink job there are computed twice, by two code paths that drift
-    apart, and nothing records how each value was made.
+    Two copies of one feature written at different moments disagree: the online value at
+    request time is not the value training joins for that request, so the model learns
+    from numbers it is never served. A feature store keeps one definition with an online
+    side for lookups and an offline side with point-in-time joins for training; the
+    interview guide expects it named at L5 wherever features are shared this way.
 
     ## Example
     ```yaml
-    components:
-      counters: {kind: key_value_store, tech: redis}
-      flink: {kind: stream_processor, tech: flink}
     flows:
-      - "events -> flink -> counters"
+      - "events -> flink -> counters"      # counters: key_value_store
+      - "flink -> lake"                    # the same values, written again for training
       - "serving -> counters: user features"
       - "lake -> training"
     ```
@@ -115,73 +81,100 @@ def missing_feature_store(g: DesignGraph) -> Iterator[Violation]:
       Store); it prevents training-serving skew.
     - RoML, rule 32: reuse code between the training and the serving pipeline.
     - GCP, MLOps levels 1-2: the feature store as the shared source of features.
-    - MLL, MLREL03-BP02: use a feature store for consistent features.
     """
-    if g.has_kind("feature_store") or not g.has_kind("training_pipeline"):
-        return
-    hand_rolled: list[tuple[str, str]] = []
-    for serving in sorted(g.of_kind("online_serving")):
-        if not g.on_request_path(serving):
-            continue
-        for read in sorted(g.reads(serving)):
-            kind = g.kind(read)
-            if kind == "stream_processor" or (kind in HAND_ROLLED_STORES and not _holds_predictions(g, read)):
-                hand_rolled.append((serving, read))
-    with_features = sorted(name for name, mod in g.models.items() if mod.features)
-    if not hand_rolled and not with_features:
-        return
-    parts = [f"'{s}' reads features from '{r}' ({g.kind(r)})" for s, r in hand_rolled]
-    parts += [f"model '{name}' lists {len(g.models[name].features)} features" for name in with_features]
-    where = g.path_of(hand_rolled[0][0]) if hand_rolled else ("components",)
-    yield Violation(where, f"no feature_store although {'; '.join(parts)}: training and serving "
-                           f"compute features separately", component=hand_rolled[0][0] if hand_rolled else None)
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    skewed = [m for m in a.trained_models if a.features(m).two_paths or a.features(m).declared_two_sources]
+    if skewed:
+        return missing("training-serving-skew", f"{which(skewed[0])} has features computed by two code paths")
+    g = a.graph
+    stores = sorted({fs for m in a.models for fs in a.features(m).feature_stores})
+    if stores:
+        return satisfied(Evidence(f"serving reads features from feature store {named(a, stores[0])}",
+                                  g.path_of(stores[0])))
+    problems, logged = [], []
+    for m in a.trained_models:
+        for store, proc in _hand_rolled_reads(a, m):
+            if not m.trainer:
+                continue
+            reached = g.reachable([proc], DATA)
+            if m.trainer in reached:
+                problems.append(Violation(g.path_of(store),
+                                          f"'{proc}' writes features to '{store}' ({g.kind(store)}) for "
+                                          f"'{m.server}' and, separately, toward '{m.trainer}': two copies of "
+                                          f"one definition with no feature_store to join them as of each "
+                                          f"request", component=store))
+            else:
+                logged.append(store)
+    if problems:
+        return violated(problems[0])
+    for m in a.trained_models:
+        if m.trainer and logged and any(m.trainer in g.reachable([src], DATA) for src, _ in a.prediction_logs(m)):
+            return satisfied(Evidence(f"training reads back what '{m.server}' logged, so the features in "
+                                      f"{quote_ids(sorted(set(logged)))} have one copy", g.path_of(m.server)))
+    if logged:
+        return not_applicable(f"training does not use the features in {quote_ids(sorted(set(logged)))}")
+    for m in a.trained_models:
+        for p in a.features(m).producers:
+            if m.trainer and m.trainer in g.reachable([p.cid], DATA):
+                return satisfied(Evidence(f"'{p.cid}' computes features once: serving uses them and training "
+                                          f"reads what it logged", g.path_of(p.cid)))
+    return not_applicable("no precomputed feature is read online")
+
+
+def _skew_evidence(a: "Analysis", m: "ModelFacts") -> str:
+    facts = a.features(m)
+    if m.mode == "on_device":
+        return f"{which(m)} computes its inputs on the device, for training and inference alike"
+    if facts.feature_stores:
+        return f"{which(m)}: serving and training share feature store {named(a, facts.feature_stores[0])}"
+    if facts.producers:
+        return f"{which(m)}: {quote_ids([p.cid for p in facts.producers], 2)} computes features once for both"
+    return f"{which(m)}: nothing computes features twice (they come with the request or from the model's own lookups)"
 
 
 @rule(code="DG202", slug="training-serving-skew", pillar="data", severity="error", level="L5",
-      training=True, summary="training and serving compute the same features by different code paths",
-      fix="have training and serving read the same feature_store (offline and online sides of one definition)")
-def training_serving_skew(g: DesignGraph) -> Iterator[Violation]:
+      summary="training and serving compute the same features by different code paths",
+      fix="compute each feature once: a feature_store both sides read, or log the features served and train "
+          "on the log")
+def training_serving_skew(a: "Analysis") -> "Outcome":
     """## What it does
-    For each model, with T its `trained_by` and S its `served_by` plus what S reads on
-    the request path (everything S reaches by request flows): reports the model when no
-    feature_store is read by both T and S, and S reads features from a
-    stream_processor, a batch_processor, or a key_value_store or cache one of them writes
-    (a feature_store S reads that such a processor feeds counts too). A store written
-    only by batch_inference holds predictions, not features.
-
-    Our judgment calls: in a design without a `models` section every training_pipeline
-    is T and every online_serving or llm on the request path is an S. A processor that
-    also feeds T (Flink writing the same values to Redis and to the lake that training
-    reads) is one shared transform, not two code paths, and is not reported. One finding
-    per (T, S) pair, at S. What T reads through a data_validation step counts as read
-    by T. A batch_processor that only copies lake or warehouse tables T itself reads into
-    the online store is a bulk upload of one feature definition, not a second code path;
-    when several processors are to blame, a stream job is named first.
+    Applies to each model trained here. Finds where its serving features are computed: a
+    stream or batch job that fills a store the model server reads (or feeds it directly),
+    or a service that reads raw data and calls the model with what it computed. Reported
+    when the raw data such a computation starts from also reaches training by a route
+    that does not pass through it, so training computes the same features again (a Spark
+    job over the warehouse for training, a Go service or Flink at request time for
+    serving); when a model's `features` name different components for training and
+    serving; or when training joins current-state tables of a source that serving never
+    reads, so the features it learns from do not exist at request time. Satisfied when
+    serving and training share a feature store, when training reads what serving logged,
+    when one job feeds both, or when features come with the request. A job that updates
+    the model's own parameters online (`updated_by`) is part of the model, not a feature
+    path.
 
     ## Why is this bad?
-    When serving computes features in a stream job and training recomputes them from
-    the lake with batch SQL, the two implementations differ in windows, joins, null
-    handling and time zones. The model is then served inputs it never saw in training,
-    and quality drops silently: offline metrics look fine, online metrics do not.
+    Two implementations of one feature differ in windows, joins, null handling and time
+    zones, so the model is served inputs it never saw in training and quality drops
+    silently: offline metrics look fine, online ones do not. Interviewers treat it as a
+    blocker, so it is an error.
 
     ## Example
     ```yaml
     flows:
-      - "events -> flink -> counters"     # counters: key_value_store
-      - "serving -> counters: live features"
-      - "lake -> training"               # training recomputes them from raw data
-    models:
-      ranker: {trained_by: training, served_by: serving}
+      - "app -> api -> model: features"
+      - "api -> gps_window: recent speeds"      # the service computes features at request time
+      - "app -> events -> warehouse -> spark_features -> training"   # and Spark again for training
     ```
 
     ## Use instead
     ```yaml
     flows:
-      - "events -> flink -> features"    # features: feature_store
-      - "serving -> features: live features"
+      - "app -> api -> model"
+      - "model -> features: online features"    # one feature_store
+      - "events -> flink -> features"
       - "features -> training: point-in-time features"
-    models:
-      ranker: {trained_by: training, served_by: serving}
     ```
 
     ## References
@@ -190,72 +183,65 @@ def training_serving_skew(g: DesignGraph) -> Iterator[Violation]:
     - RoML, rules 29, 31-32 and 37: log features at serving time, reuse code between
       training and serving, measure the skew.
     - MLTS, Monitor 3: training and serving features compute the same values.
-    - HTD, section 5: glue code and pipeline jungles.
     """
-    pairs: dict[tuple[tuple[str, ...], str], list[str]] = {}
-    if g.design.models is not None:
-        for name, mod in sorted(g.models.items()):
-            if mod.trained_by in g.components and mod.served_by in g.components:
-                pairs.setdefault(((mod.trained_by,), mod.served_by), []).append(name)
-    else:
-        trainers = tuple(sorted(g.of_kind("training_pipeline")))
-        for serving in sorted(g.of_kind("online_serving", "llm")):
-            if trainers and g.serves_model(serving):
-                pairs[(trainers, serving)] = []
-    for (trainers, serving), models in pairs.items():
-        side = {serving} | {c for c in g.reachable([serving], ["request"]) if g.kind(c) != "client"}
-        s_reads = set().union(*(g.reads(c) for c in side))
-        t_reads = set().union(*(_training_reads(g, t) for t in trainers))
-        if any(g.kind(c) == "feature_store" for c in s_reads & t_reads):
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    g = a.graph
+    problems: dict[tuple[str, str], Violation] = {}
+    evidence = []
+    for m in a.trained_models:
+        facts = a.features(m)
+        declared = facts.declared_two_sources
+        two = facts.two_paths
+        if declared:
+            name, train, serve = declared[0]
+            problems.setdefault((train, serve), Violation(m.path + ("features",),
+                                f"{which(m)}: feature '{name}' is computed by '{train}' for training and by "
+                                f"'{serve}' for serving: two code paths", component=m.server))
+        elif two is not None:
+            p = two.producer
+            how = (f"computes features at request time from {quote_ids(p.reads, 2)}" if g.kind(p.cid) not in PROCESSORS
+                   else f"computes the features '{m.server}' reads" + (f" from '{p.via}'" if p.via else ""))
+            side = (f"'{two.training_side}' ({g.kind(two.training_side)})" if two.training_side != m.trainer
+                    else f"'{m.trainer}' itself")
+            key = (p.cid, two.training_side)
+            problems.setdefault(key, Violation(g.path_of(p.cid),
+                                f"{which(m)}: '{p.cid}' ({g.kind(p.cid)}) {how}, while training gets the same "
+                                f"data from '{two.raw}' by another route and {side} computes them again: two "
+                                f"code paths", component=p.cid))
+        elif m.trainer:
+            unavailable = [leak for leak in a.leaks(m.trainer) if leak.through
+                           and g.kind(leak.through) in PROCESSORS + ("data_warehouse",)
+                           and a.unavailable_at_serving(m, leak.source)]
+            if unavailable:
+                leak = unavailable[0]
+                problems.setdefault((leak.source, m.trainer), Violation(g.path_of(leak.source),
+                                    f"{which(m)}: training joins current tables of '{leak.source}', which nothing "
+                                    f"on the serving side reads: those features do not exist at request time",
+                                    component=leak.source))
+            else:
+                evidence.append(Evidence(_skew_evidence(a, m), m.path))
+        if m.trainer is None and not declared and two is None:
             continue
-        t_upstream = set().union(*(_upstream(g, t) for t in trainers))
-        culprits: list[tuple[str, str]] = []  # (what S reads, the processor that computes it)
-        for read in sorted(s_reads):
-            kind = g.kind(read)
-            if kind in PROCESSORS:
-                culprits.append((read, read))
-            elif kind in HAND_ROLLED_STORES + ("feature_store",):
-                culprits += [(read, w) for w in sorted(_writers(g, read)) if g.kind(w) in PROCESSORS]
-        culprits = [(r, p) for r, p in culprits if p not in t_upstream and not _copies(g, p, t_reads)]
-        if not culprits:
-            continue
-        # name a stream job first (the usual second code path), then the store S looks features up in
-        culprits.sort(key=lambda rp: (g.kind(rp[1]) != "stream_processor", rp[0] == rp[1]))
-        read, proc = culprits[0]
-        via = f" via '{read}'" if read != proc else ""
-        who = f"model {quote_ids(sorted(models), limit=None)}: " if models else ""
-        yield Violation(g.path_of(serving),
-                        f"{who}'{serving}' is served features computed by '{proc}' ({g.kind(proc)}){via}, "
-                        f"while {quote_ids(sorted(trainers), limit=None)} shares no feature_store with it: "
-                        f"training and serving "
-                        f"compute features by different code paths", component=serving)
-
-
-def _copies(g: DesignGraph, proc: str, training_reads: set[str]) -> bool:
-    """A processor that only reads stores training reads too is a bulk copy of training's
-    own tables into the online store: one feature definition, not a second code path."""
-    if g.kind(proc) != "batch_processor":
-        return False
-    inputs = {e.src for e in g.in_edges(proc, "stream", "batch")}
-    return bool(inputs) and inputs <= training_reads and all(
-        g.kind(i) in ("data_lake", "data_warehouse") for i in inputs)
+    return check(list(problems.values()), *evidence)
 
 
 @rule(code="DG203", slug="feature-store-offline-only", pillar="data", severity="warning", level="L5",
-      summary="the request path reads a feature store that has no online store",
+      summary="the request path reads a feature store that says it has only an offline store",
       fix="give the feature_store an online_store (redis, dynamodb, ...) for millisecond lookups")
-def feature_store_offline_only(g: DesignGraph) -> Iterator[Violation]:
+def feature_store_offline_only(a: "Analysis") -> "Outcome":
     """## What it does
-    Reports a feature_store without an `online_store` that a component on the request
-    path reads (a request flow from that component, or a data flow into it). One finding
-    per feature_store, naming its readers.
+    Applies to feature stores that a component on the request path reads. Reported when
+    one names an `offline_store` but no `online_store`. Satisfied when each has an online
+    store, or names neither (a feature store read at request time serves from its online
+    side). Designs without a feature store on the request path are not applicable.
 
     ## Why is this bad?
     An offline store (S3, BigQuery, Hive) answers in seconds to minutes and is built for
-    scans, not per-key lookups. Reading it inside a request blows the latency budget, or
-    means the design silently assumes an online store it never named. Feature stores
-    serve online traffic from a separate low-latency store (Redis, DynamoDB) that is kept
-    in sync with the offline one.
+    scans, not per-key lookups. Reading it inside a request blows the latency budget.
+    Feature stores serve online traffic from a separate low-latency store (Redis,
+    DynamoDB) kept in sync with the offline one.
 
     ## Example
     ```yaml
@@ -278,49 +264,58 @@ def feature_store_offline_only(g: DesignGraph) -> Iterator[Violation]:
       and for training in batch.
     - SEED, Pillar 1 (feature stores) and Pillar 2 (p99 latency targets).
     """
+    g = a.graph
+    judged, problems, evidence = 0, [], []
+    online = {m.server for m in a.models if m.server and m.mode in ("online", "stream", "in_process")}
     for fs in sorted(g.of_kind("feature_store")):
-        online = getattr(g.get(fs), "online_store", None)
-        if online and online.strip():
+        readers = sorted(r for r in g.readers(fs) if g.on_request_path(r) or r in online)
+        if not readers:
             continue
-        readers = sorted(r for r in g.readers(fs) if g.on_request_path(r))
-        if readers:
-            yield Violation(g.path_of(fs, "online_store"),
-                            f"{quote_ids(sorted(readers), limit=None)} on the request path read{'s' if len(readers) == 1 else ''} "
-                            f"feature_store '{fs}', which has no online_store for low-latency lookups",
-                            component=fs)
+        judged += 1
+        comp = g.get(fs)
+        online = (comp.online_store or "").strip()
+        if not online and (comp.offline_store or "").strip():
+            problems.append(Violation(g.path_of(fs, "online_store"),
+                                      f"{quote_ids(readers)} read{'s' if len(readers) == 1 else ''} feature_store "
+                                      f"'{fs}' online, but it names only an offline_store "
+                                      f"({comp.offline_store}) and no online_store", component=fs))
+        else:
+            evidence.append(Evidence(f"'{fs}' serves online lookups" + (f" from {online}" if online else ""),
+                                     g.path_of(fs)))
+    if not judged:
+        return not_applicable("no feature store is read online")
+    return check(problems, *evidence)
 
 
 @rule(code="DG204", slug="point-in-time-leakage", pillar="data", severity="error", level="L5",
-      training=True, summary="training reads current-state data and can leak the future into features",
-      fix="train from a feature_store with point_in_time: true (or from an event log), not from current-state tables")
-def point_in_time_leakage(g: DesignGraph) -> Iterator[Violation]:
+      summary="training reads current-state data and can leak the future into features",
+      fix="train from a feature_store with point_in_time: true, from dated snapshots, or from an event log, "
+          "not from current-state tables")
+def point_in_time_leakage(a: "Analysis") -> "Outcome":
     """## What it does
-    Reports data a training_pipeline reads directly that cannot give features as of
-    each label's time: a feature_store whose `point_in_time` is not true, a source_db,
-    or a data_warehouse fed by a source_db (current-state snapshots). Data that reaches
-    training only through a point-in-time feature store does not count. One finding per
-    offending source, naming the training pipelines that read it.
-
-    Our judgment: a warehouse is "fed by a source_db" when a source_db reaches it by data
-    flows directly or through batch_processor or data_validation steps (an ETL copy). A
-    source_db with `cdc: true` ships a change log rather than snapshots, and a feed that
-    passes through an event_stream is a log too; neither counts. "Directly" looks through
-    data_validation steps in front of training (a check does not make current-state rows
-    historical).
+    Applies to each training pipeline. Reports data it reads that cannot give features as
+    of each label's time: a feature_store with `point_in_time: false`, a source_db read
+    directly or by a training-only job, or a data_warehouse holding copies of a source_db
+    (current-state snapshots). It looks through validation steps and through jobs that
+    only training uses. Not reported: data that reaches training through a feature store,
+    an event stream or lake (a log), a source_db with `cdc: true` (a change log) or one the
+    serving side writes (rows logged at prediction time), and a job that writes dated
+    snapshots (`point_in_time: true`) or also feeds serving (the snapshots scoring read are
+    the ones training reads). Training from such data satisfies it.
 
     ## Why is this bad?
-    A table that holds the current state (a user's balance, an account's status, a
-    product's price now) joined to last month's labels gives the model values from after
-    the event it predicts. Offline metrics look excellent; online, the future is not
-    available, and the model underperforms. A point-in-time join reads each feature as it
-    was at the label's timestamp.
+    A table that holds the current state (a balance, an account status, a utilization
+    now) joined to last year's labels gives the model values from after the event it
+    predicts. Offline metrics look excellent and collapse online. Interviewers treat label
+    leakage as a blocker, so it is an error.
 
     ## Example
     ```yaml
     components:
       accounts: {kind: source_db, tech: postgres}
     flows:
-      - "accounts -> training"
+      - "accounts -> warehouse: nightly copy of the current tables"
+      - "warehouse -> training"
     ```
 
     ## Use instead
@@ -339,68 +334,79 @@ def point_in_time_leakage(g: DesignGraph) -> Iterator[Violation]:
     - CH, "Designing Machine Learning Systems": data leakage through time.
     - GCP, MLOps: feature stores serve point-in-time correct training data.
     """
-    offenders: dict[str, list[str]] = {}
-    for training in sorted(g.of_kind("training_pipeline")):
-        for read in sorted(_training_reads(g, training)):
-            kind = g.kind(read)
-            if kind == "feature_store" and getattr(g.get(read), "point_in_time", None) is not True:
-                offenders.setdefault(read, []).append(training)
-            elif kind == "source_db":
-                offenders.setdefault(read, []).append(training)
-            elif kind == "data_warehouse" and _snapshot_feeders(g, read):
-                offenders.setdefault(read, []).append(training)
-    for source, trainers in offenders.items():
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    g = a.graph
+    if g.data.labels == "none":
+        return not_applicable("no labels: nothing is joined to features as of a label's time")
+    trainers = sorted({m.trainer for m in a.trained_models if m.trainer})
+    if not trainers:
+        return missing("no-training-path", "no trained model says what trains it")
+    by_source: dict[str, list[tuple[str, Optional[str]]]] = {}
+    for trainer in trainers:
+        for leak in a.leaks(trainer):
+            by_source.setdefault(leak.source, []).append((trainer, leak.through))
+    problems = []
+    for source, hits in by_source.items():
+        who = quote_ids(sorted({t for t, _ in hits}), limit=None)
+        through = next((t for _, t in hits if t), None)
         kind = g.kind(source)
-        who = quote_ids(sorted(trainers), limit=None)
         if kind == "feature_store":
-            yield Violation(g.path_of(source, "point_in_time"),
-                            f"{who} reads feature_store '{source}', which is not point_in_time: features "
-                            f"are joined as of now, not as of each label", component=source)
-        elif kind == "source_db":
-            yield Violation(g.path_of(source),
-                            f"{who} reads source_db '{source}' directly: current-state rows leak values from "
-                            f"after each label's time into training", component=source)
+            problems.append(Violation(g.path_of(source, "point_in_time"), f"{who} reads feature_store '{source}', "
+                                      f"which is not point_in_time: features are joined as of now, not as of each "
+                                      f"label", component=source))
+        elif through and g.kind(through) == "data_warehouse":
+            problems.append(Violation(g.path_of(source), f"{who} reads data_warehouse '{through}', which holds "
+                                      f"current-state copies of source_db '{source}': features can leak values "
+                                      f"written after each label's time", component=source))
         else:
-            feeders = quote_ids(sorted(_snapshot_feeders(g, source)), limit=None)
-            yield Violation(g.path_of(source),
-                            f"{who} reads data_warehouse '{source}', fed with current-state snapshots of "
-                            f"source_db {feeders}: features can leak the future", component=source)
+            via = f" through '{through}'" if through else " directly"
+            problems.append(Violation(g.path_of(source), f"{who} reads source_db '{source}'{via}: current-state "
+                                      f"rows leak values from after each label's time into training",
+                                      component=source))
+    if problems:
+        return violated(*problems)
+    stores = [fs for t in trainers for fs in g.upstream([t], DATA) if g.kind(fs) == "feature_store"]
+    if stores:
+        return satisfied(Evidence(f"training reads point-in-time features from {named(a, stores[0])}",
+                                  g.path_of(stores[0])))
+    return satisfied(Evidence(f"{quote_ids(trainers)} train{'s' if len(trainers) == 1 else ''} on logs, events "
+                              f"and dated snapshots, not current-state tables", g.path_of(trainers[0])))
 
 
-def _snapshot_feeders(g: DesignGraph, warehouse: str) -> set[str]:
-    """source_dbs without CDC that reach ``warehouse`` directly or through ETL steps."""
-    found: set[str] = set()
-    seen = {warehouse}
-    queue = deque([warehouse])
-    while queue:
-        for src in g.predecessors(queue.popleft(), *DATA_FLOWS):
-            if src in seen:
+def _stream_feature_jobs(a: "Analysis") -> list[tuple[str, str, str, "ModelFacts"]]:
+    """(stream, job, store, model): streaming features a model reads."""
+    g = a.graph
+    found = []
+    for m in a.models:
+        for p in a.features(m).producers:
+            if g.kind(p.cid) != "stream_processor":
                 continue
-            seen.add(src)
-            kind = g.kind(src)
-            if kind == "source_db" and getattr(g.get(src), "cdc", None) is not True:
-                found.add(src)
-            elif kind in ("batch_processor", "data_validation"):
-                queue.append(src)
+            streams = [c for c in g.upstream([p.cid], DATA, through=("data_validation",))
+                       if g.kind(c) == "event_stream"]
+            if streams:
+                found.append((sorted(streams)[0], p.cid, p.via or m.server or "", m))
     return found
 
 
 @rule(code="DG205", slug="overbuilt-streaming-features", pillar="data", severity="warning", level="L5",
-      summary="streaming feature computation for predictions that only need to be hourly or fresher",
+      summary="streaming feature computation for predictions that only need to be hourly or slower",
       fix="compute the features in a scheduled batch_processor, or acknowledge the trade-off")
-def overbuilt_streaming_features(g: DesignGraph) -> Iterator[Violation]:
+def overbuilt_streaming_features(a: "Analysis") -> "Outcome":
     """## What it does
-    When `requirements.freshness` is hourly, daily or weekly, reports each
-    stream_processor that an event_stream feeds and that feeds a feature_store or a
-    key_value_store. A data_validation step between them (events -> checks -> flink)
-    does not hide the pattern. With no freshness stated the rule stays silent.
+    Applies where a model reads features that a stream_processor computes from an
+    event_stream. Reported when the freshness that model needs is hourly, daily or weekly:
+    the freshness its consumers state (a consumer component's `freshness`), else
+    `requirements.freshness`. Satisfied when the consumers need minutes or fresher; not
+    applicable without streaming features, or with no freshness stated at all.
 
     ## Why is this bad?
-    A streaming pipeline (Kafka, Flink, state backends, exactly-once sinks, on-call for
-    a 24/7 job) costs several times its batch equivalent in infrastructure and
-    operations. If predictions only need to be hours fresh, a scheduled Spark or dbt job
-    computes the same features for a fraction of the cost. It is the data-side twin of
-    the "real-time inference for an offline problem" trap.
+    A streaming pipeline (Kafka, Flink, state backends, exactly-once sinks, on-call for a
+    24/7 job) costs several times its batch equivalent. If the predictions are consumed
+    once a day, a scheduled Spark or dbt job computes the same features for a fraction of
+    the cost. It is the data-side twin of the "real-time inference for an offline
+    problem" trap.
 
     ## Example
     ```yaml
@@ -408,6 +414,7 @@ def overbuilt_streaming_features(g: DesignGraph) -> Iterator[Violation]:
       requirements: {freshness: daily}
     flows:
       - "events -> flink -> features"
+      - "ranker -> features"
     ```
 
     ## Use instead
@@ -416,6 +423,7 @@ def overbuilt_streaming_features(g: DesignGraph) -> Iterator[Violation]:
       requirements: {freshness: daily}
     flows:
       - "events -> lake -> spark -> features"   # spark: batch_processor, schedule: daily
+      - "ranker -> features"
     ```
 
     ## References
@@ -424,40 +432,53 @@ def overbuilt_streaming_features(g: DesignGraph) -> Iterator[Violation]:
     - SEED, Pillar 2: the classic trap of an overly complex, expensive real-time
       architecture for a problem that can be solved offline.
     """
-    if g.freshness not in SLOW_FRESHNESS:
-        return
-    for proc in sorted(g.of_kind("stream_processor")):
-        streams = sorted(c for c in _across_validation(g, proc, forward=False) if g.kind(c) == "event_stream")
-        sinks = sorted(c for c in _across_validation(g, proc, forward=True)
-                       if g.kind(c) in ("feature_store", "key_value_store"))
-        if streams and sinks:
-            yield Violation(g.path_of(proc),
-                            f"'{streams[0]}' -> '{proc}' -> '{sinks[0]}' computes streaming features although "
-                            f"freshness is {g.freshness}: a scheduled batch job would do", component=proc)
+    jobs = _stream_feature_jobs(a)
+    if not jobs:
+        return not_applicable("no model reads streaming features")
+    g = a.graph
+    problems, evidence = {}, []
+    for stream, job, store, m in jobs:
+        freshness, source = m.needed_freshness
+        if freshness in SLOW:
+            problems.setdefault(job, Violation(g.path_of(job), f"'{stream}' -> '{job}' -> '{store}' computes streaming "
+                                               f"features for {which(m)}, but its predictions need to be {freshness} "
+                                               f"fresh ({source}): a scheduled batch job would do", component=job))
+        elif freshness in FAST:
+            evidence.append(Evidence(f"'{job}' streams features for {article(freshness)} {freshness} freshness",
+                                     g.path_of(job)))
+    if problems:
+        return violated(*problems.values())
+    if evidence:
+        return satisfied(*evidence)
+    return not_applicable("no freshness is stated to weigh the streaming features against")
 
 
 @rule(code="DG206", slug="no-streaming-ingestion", pillar="data", severity="warning", level="L5",
-      summary="fresh predictions are required but no event stream carries the data",
-      fix="ingest events through an event_stream (kafka, kinesis, pubsub) and compute fresh features from it")
-def no_streaming_ingestion(g: DesignGraph) -> Iterator[Violation]:
+      summary="fresh predictions are required but the data they read is only loaded in batch",
+      fix="ingest the events through an event_stream (kafka, kinesis) into what serving reads")
+def no_streaming_ingestion(a: "Analysis") -> "Outcome":
     """## What it does
-    When `requirements.freshness` is realtime, seconds or minutes, reports a design in
-    which no event_stream appears in any flow (an event_stream component with no flow
-    does not count).
+    Applies to models whose consumers need realtime, seconds or minutes freshness and
+    whose server reads stores (a feature store, key-value store, cache or database).
+    Reported when every such store is filled only by batch jobs, warehouses or lakes, so
+    what serving reads is hours old. Satisfied when an event stream, a change-data-capture
+    source or a live writer (a service or client writing as things happen) fills them.
+    Not applicable when the model reads nothing beyond the request (payload features, an
+    on-device model), or when freshness is hourly or slower.
 
     ## Why is this bad?
-    Data that arrives by nightly dumps or hourly batch jobs cannot make a prediction
-    minutes fresh: the model would see yesterday's behaviour. Fresh features (clicks in
-    the last five minutes, a card's spend in the last hour) need events flowing through a
-    log such as Kafka or Kinesis into a stream processor or feature store.
+    Data that arrives by nightly dumps cannot make a prediction minutes fresh: the model
+    would see yesterday's behaviour. Fresh features (clicks in the last five minutes, a
+    card's spend in the last hour) need events flowing through a log such as Kafka into a
+    stream processor or feature store.
 
     ## Example
     ```yaml
     problem:
       requirements: {freshness: seconds}
     flows:
-      - "app -> db"
       - "db -> spark -> features"
+      - "serving -> features"
     ```
 
     ## Use instead
@@ -467,6 +488,7 @@ def no_streaming_ingestion(g: DesignGraph) -> Iterator[Violation]:
     flows:
       - "app -> events"                 # events: event_stream (kafka)
       - "events -> flink -> features"
+      - "serving -> features"
     ```
 
     ## References
@@ -474,26 +496,81 @@ def no_streaming_ingestion(g: DesignGraph) -> Iterator[Violation]:
     - SEED, Pillar 1: user events flow from raw data into feature stores; Pillar 2:
       real-time prediction for fraud and ads.
     """
-    if g.freshness not in FAST_FRESHNESS:
-        return
-    if any("event_stream" in (g.kind(e.src), g.kind(e.dst)) for e in g.edges):
-        return
-    idle = sorted(g.of_kind("event_stream"))
-    note = f" ({quote_ids(sorted(idle), limit=None)} has no flow)" if idle else ""
-    yield Violation(("components",),
-                    f"freshness is {g.freshness} but no event_stream appears in any flow{note}: expected an "
-                    f"event_stream (kafka, kinesis) carrying events to fresh features")
+    early = needs_models(a)
+    if early is not None:
+        return early
+    g = a.graph
+    judged, problems, evidence = 0, [], []
+    for m in a.models:
+        freshness, _ = m.needed_freshness
+        if freshness not in FAST or m.mode in ("on_device", "batch", "index") or not m.server:
+            continue
+        stores = sorted(r for r in g.reads(m.server)
+                        if g.kind(r) in ("feature_store", "key_value_store", "cache", "database", "source_db")
+                        and not _holds_model_output(a, r))
+        if not stores:
+            continue
+        judged += 1
+        live = [s for s in stores if _fed_live(a, s)]
+        if live:
+            evidence.append(Evidence(f"'{live[0]}' is fed as events happen, for {freshness} predictions",
+                                     g.path_of(live[0])))
+        else:
+            problems.append(Violation(g.path_of(stores[0]), f"{which(m)} needs {freshness} predictions but reads "
+                                      f"{quote_ids(stores)}, filled only by batch loads: what it serves is as old "
+                                      f"as the last batch run", component=stores[0]))
+    if not judged:
+        return not_applicable("no model that needs fresh predictions reads stored data")
+    return check(problems, *evidence)
+
+
+def _holds_model_output(a: "Analysis", store: str) -> bool:
+    """A store filled only by models (precomputed embeddings, candidates, predictions)."""
+    g = a.graph
+    writers = g.predecessors(store, *DATA)
+    if writers:
+        return all(g.kind(w) in ("batch_inference", "embedding_model", "online_serving", "training_pipeline",
+                                 "model_registry") for w in writers)
+    # an embedding model or batch job "calling" a store is writing its outputs into it
+    return any(g.kind(c) in ("batch_inference", "embedding_model") for c in g.predecessors(store, "request"))
+
+
+def _fed_live(a: "Analysis", store: str) -> bool:
+    """Whether data reaches ``store`` as it happens: from a stream, a CDC source, a live writer."""
+    g = a.graph
+    kind = g.kind(store)
+    if kind == "source_db":
+        return True  # the live database itself
+    seen = {store}
+    queue = deque([store])
+    while queue:
+        for edge in g.in_edges(queue.popleft(), *DATA):
+            src = edge.src
+            if src in seen:
+                continue
+            seen.add(src)
+            k = g.kind(src)
+            comp = g.components[src]
+            if edge.mode == "stream" or k in ("event_stream", "stream_processor", "client", "service",
+                                               "online_serving"):
+                return True
+            if k == "source_db" and getattr(comp, "cdc", None):
+                return True
+            if k in ("data_validation",):
+                queue.append(src)
+    return False
 
 
 @rule(code="DG207", slug="unhandled-class-imbalance", pillar="data", severity="warning", level="L5",
       summary="an imbalanced task with no plan for the rare class",
       fix="list problem.data.imbalance_handling, e.g. negative_downsampling, class_weights, focal_loss")
-def unhandled_class_imbalance(g: DesignGraph) -> Iterator[Violation]:
+def unhandled_class_imbalance(a: "Analysis") -> "Outcome":
     """## What it does
-    Reports an imbalanced task (fraud_detection, ads_ctr, content_moderation,
-    anomaly_detection, or `data.class_imbalance: true`) whose
-    `problem.data.imbalance_handling` lists nothing. The task alone makes it imbalanced,
-    even with `class_imbalance: false`.
+    Applies to imbalanced tasks: fraud_detection, ads_ctr, content_moderation and
+    anomaly_detection; `data.class_imbalance: true`; or a classifier whose title or
+    objective names a rare class (spam, abuse, fraud, churn, ...) unless it says
+    `class_imbalance: false`. Satisfied by `problem.data.imbalance_handling`; reported when
+    it lists nothing. Other tasks are not applicable.
 
     ## Why is this bad?
     With 0.1% fraud or 1% clicks, a model trained naively learns to predict the majority
@@ -522,50 +599,48 @@ def unhandled_class_imbalance(g: DesignGraph) -> Iterator[Violation]:
     - CH, "Designing Machine Learning Systems", class imbalance: resampling, class
       weights, focal loss; pick metrics that see the minority class.
     """
-    if not g.imbalanced_task:
-        return
-    if any(h.strip() for h in g.data.imbalance_handling if isinstance(h, str)):
-        return
-    why = f"the {g.task} task is imbalanced" if not g.data.class_imbalance else "class_imbalance is true"
-    yield Violation(("problem", "data", "imbalance_handling"),
-                    f"{why} but problem.data.imbalance_handling is empty: no plan for the rare class")
+    if not a.imbalance:
+        return not_applicable(f"the {a.task} task is not imbalanced")
+    handling = [h.strip() for h in a.graph.data.imbalance_handling if isinstance(h, str) and h.strip()]
+    if handling:
+        return satisfied(Evidence(f"imbalance handled by {', '.join(handling[:3])}",
+                                  ("problem", "data", "imbalance_handling")))
+    return violated(Violation(("problem", "data", "imbalance_handling"),
+                              f"{a.imbalance} but problem.data.imbalance_handling is empty: no plan for the rare "
+                              f"class"))
 
 
 @rule(code="DG208", slug="no-data-validation", pillar="data", severity="warning", level="L6",
-      training=True, summary="raw data reaches training without passing a data validation step",
+      summary="automated retraining ships models trained on unvalidated data with no gate in between",
       fix="put a data_validation step (great_expectations, tfdv, deequ) on every path from raw data to training")
-def no_data_validation(g: DesignGraph) -> Iterator[Violation]:
+def no_data_validation(a: "Analysis") -> "Outcome":
     """## What it does
-    Follows stream and batch flows from raw data (source_db, event_stream, data_lake) and
-    reports each training_pipeline that some such path reaches without passing a
-    data_validation component, naming one such path. Paths go through processors and
-    stores (a feature_store fed by an unvalidated stream counts) but not through a
-    training_pipeline.
-
-    Our judgment: a raw store fed only by validated data (source_db -> checks -> lake) is
-    no longer raw; a path starts at raw data that has some unvalidated input, or none.
+    Applies to trained models. Follows stream and batch flows from raw data (source_db,
+    event_stream, data_lake) to each training pipeline, through jobs and stores. Satisfied
+    when every such path passes a data_validation step. Reported when some path does not
+    and the model is retrained and deployed with nobody in between and no evaluation
+    gate, so a broken upstream feed becomes a broken model in production. Where a gate or
+    a person stands between training and users, an unvalidated path costs points but is
+    not raised.
 
     ## Why is this bad?
     Upstream data breaks silently: a producer renames a field, a partition lands empty, a
     unit changes from seconds to milliseconds. Without a schema and distribution check in
     front of training, an automated pipeline trains on the broken data and, if deployment
-    is automated too, ships the damaged model. Validation that covers only one of two
-    input paths leaves the other one open.
+    is automated too, ships the damaged model.
 
     ## Example
     ```yaml
     flows:
-      - "lake -> checks -> training"
-      - "events -> flink -> features"
-      - "features -> training"          # this path is never checked
+      - "lake -> training"                # retrained daily, deployed by the registry
+      - "training -> registry -> serving"
     ```
 
     ## Use instead
     ```yaml
     flows:
-      - "lake -> checks -> training"
-      - "events -> event_checks -> flink -> features"
-      - "features -> training"
+      - "lake -> checks -> training"      # checks: data_validation
+      - "training -> registry -> serving"
     ```
 
     ## References
@@ -574,45 +649,237 @@ def no_data_validation(g: DesignGraph) -> Iterator[Violation]:
       retrain or stop.
     - HTD, section 5: unstable data dependencies.
     """
-    clean = _validated(g)
-    starts = [c for c in sorted(g.of_kind(*RAW_KINDS)) if c not in clean]
-    parent: dict[str, Optional[str]] = {c: None for c in starts}
-    queue = deque(starts)
-    reached: list[str] = []
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    g = a.graph
+    trainers = sorted({m.trainer for m in a.trained_models if m.trainer})
+    unchecked = _unvalidated_paths(a, trainers)
+    if not unchecked:
+        checks = g.of_kind("data_validation")
+        if checks:
+            return satisfied(Evidence(f"raw data reaches training only through {quote_ids(checks, 2)}",
+                                      g.path_of(checks[0])))
+        return not_applicable("no raw data reaches training")
+    trainer, chain = next(iter(unchecked.items()))
+    automated = [m for m in a.trained_models if m.trainer in unchecked
+                 and a.retraining(m.trainer).cadence in ("scheduled", "triggered", "continuous")
+                 and a.deploys_automatically(m)]
+    if automated and not a.release.gate:
+        return violated(Violation(g.path_of(trainer), f"the path {' -> '.join(chain)} brings raw data into "
+                                  f"'{trainer}' without a data_validation step, and new models deploy "
+                                  f"automatically with no gate", component=trainer))
+    return gap(f"the path {' -> '.join(chain)} is not validated; a gate or a person stands before users")
+
+
+def _unvalidated_paths(a: "Analysis", trainers: list[str]) -> dict[str, list[str]]:
+    g = a.graph
+    targets = set(trainers)
+    parent: dict[str, Optional[str]] = {c: None for c in g.of_kind("source_db", "event_stream", "data_lake")}
+    queue = deque(sorted(parent))
+    reached: dict[str, list[str]] = {}
     while queue:
         cid = queue.popleft()
-        for nxt in sorted(g.successors(cid, *DATA_FLOWS)):
+        for nxt in g.successors(cid, *DATA):
             if nxt in parent:
                 continue
             parent[nxt] = cid
             kind = g.kind(nxt)
-            if kind == "training_pipeline":
-                reached.append(nxt)
-            elif kind != "data_validation":
+            if nxt in targets:
+                chain, cur = [], nxt
+                while cur is not None:
+                    chain.append(cur)
+                    cur = parent[cur]
+                reached.setdefault(nxt, list(reversed(chain)))
+            elif kind not in ("data_validation", "training_pipeline", "model_registry", "online_serving",
+                              "batch_inference"):
                 queue.append(nxt)
-    for training in sorted(reached):
-        chain, cur = [], training
-        while cur is not None:
-            chain.append(cur)
-            cur = parent[cur]
-        yield Violation(g.path_of(training),
-                        f"the path {' -> '.join(reversed(chain))} brings raw data into '{training}' without "
-                        f"a data_validation step", component=training)
+    return reached
 
 
-def _validated(g: DesignGraph) -> set[str]:
-    """data_validation steps, and the stores, streams and processors whose every input
-    (at least one) is validated data. Clients and serving components originate new data
-    (events, prediction logs), so they are never clean."""
-    clean = set(g.of_kind("data_validation"))
-    changed = True
-    while changed:
-        changed = False
-        for cid in g.components:
-            if cid in clean or g.kind(cid) not in DATA_KINDS:
-                continue
-            inputs = _writers(g, cid)
-            if inputs and inputs <= clean:
-                clean.add(cid)
-                changed = True
-    return clean
+@rule(code="DG209", slug="feature-without-source", pillar="data", severity="warning", level="L5",
+      summary="a model uses a feature that nothing in the design produces",
+      fix="add the feature to the feature store that computes it (with its source), or drop it from the model")
+def feature_without_source(a: "Analysis") -> "Outcome":
+    """## What it does
+    Applies to designs that say where features come from: a feature store listing its
+    `features`, or model features given as `{name, source}`. Reported for a model feature
+    that no feature store lists and that names no source of its own (a typo, or data the
+    design never ingests). Satisfied when every feature of every model has a producer.
+
+    ## Why is this bad?
+    A feature nobody computes is either a typo that silently drops an input, or data the
+    design forgot to ingest (the weather feed, the partner catalog). Either way the model
+    as designed cannot be built.
+
+    ## Example
+    ```yaml
+    components:
+      features:
+        kind: feature_store
+        features: [{name: user_ctr_7d, source: spark}]
+    models:
+      ranker: {features: [user_ctr_7d, weather_now]}
+    ```
+
+    ## Use instead
+    ```yaml
+    components:
+      features:
+        kind: feature_store
+        features: [{name: user_ctr_7d, source: spark}, {name: weather_now, source: weather_feed}]
+    ```
+
+    ## References
+    - MLTS, Data 2-3: every feature is documented and owned.
+    - HTD, section 3: underutilized and undeclared data dependencies.
+    """
+    g = a.graph
+    offered = {f.name for fs in g.of_kind("feature_store") for f in g.get(fs).features}
+    sourced_models = [m for m in a.models if any(not isinstance(f, str) for f in getattr(m.spec, "features", []) or [])]
+    if not offered and not sourced_models:
+        return not_applicable("the design does not say which component produces each feature")
+    problems, count = [], 0
+    for m in a.models:
+        for index, item in enumerate(getattr(m.spec, "features", None) or []):
+            name = item if isinstance(item, str) else item.name
+            own = None if isinstance(item, str) else (item.source or item.training or item.serving)
+            count += 1
+            if name not in offered and not own:
+                import difflib
+
+                close = difflib.get_close_matches(name, sorted(offered), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                problems.append(Violation(m.path + ("features", index), f"{which(m)} uses feature '{name}', which "
+                                          f"no feature store lists and no component produces{hint}",
+                                          component=m.server))
+    if not count:
+        return not_applicable("no model lists its features")
+    return check(problems, f"all {count} model features have a producer")
+
+
+_CENSORING_TASKS = ("fraud_detection", "anomaly_detection", "classification", "content_moderation", "other")
+_CORRECTIONS = r"holdout|hold_out|reject_inference|sampled_review|random|explor|counterfactual|propensity|uplift|control"
+
+
+@rule(code="DG210", slug="intervention-censored-labels", pillar="data", severity="warning", level="L6",
+      summary="the model's own interventions hide the outcomes it is trained on",
+      fix="keep a small random holdout (or review a sample of the cases you act on) and say so in "
+          "problem.data.bias_handling")
+def intervention_censored_labels(a: "Analysis") -> "Outcome":
+    """## What it does
+    Applies to models trained on delayed outcome labels (`data.labels: delayed`) in tasks
+    whose predictions trigger an action on the case itself: fraud, anomaly and abuse
+    detection, moderation, or a classifier whose scores someone acts on (churn outreach,
+    credit approval). Satisfied when `problem.data.bias_handling` names a correction: a
+    random holdout, reject inference, a sampled review of the cases acted on, exploration.
+    Reported otherwise.
+
+    ## Why is this bad?
+    A blocked fraudster never files a chargeback; a declined applicant never defaults; an
+    account a CSM saved renews. Training on the outcomes that remain teaches the model
+    that what it stopped was harmless, and each retrain gets worse at exactly the cases
+    it acts on. Staff candidates are expected to see the loop and keep a small unbiased
+    sample.
+
+    ## Example
+    ```yaml
+    problem:
+      task: fraud_detection
+      data: {labels: delayed, label_delay: 60d}
+    ```
+
+    ## Use instead
+    ```yaml
+    problem:
+      task: fraud_detection
+      data:
+        labels: delayed
+        label_delay: 60d
+        bias_handling: [random_holdout_1pct, sampled_review_of_blocked]
+    ```
+
+    ## References
+    - HTD, section 4: hidden feedback loops, where a model influences its own training data.
+    - CH, "Designing Machine Learning Systems": degenerate feedback loops and natural labels.
+    - Stripe, "Designing evaluation for fraud models": evaluation on a random holdout of
+      blocked traffic.
+    """
+    if a.graph.data.labels != "delayed" or a.task not in _CENSORING_TASKS:
+        return not_applicable("labels are not outcomes the model's actions can prevent")
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    acting = [m for m in a.trained_models if m.reaches_consumer]
+    if not acting:
+        return missing("model-not-deployed", "no model's predictions reach anyone who acts on them")
+    corrections = mentions(a.graph.data.bias_handling, _CORRECTIONS)
+    if corrections:
+        return satisfied(Evidence(f"labels corrected by {', '.join(corrections[:2])}", ("problem", "data", "bias_handling")))
+    m = acting[0]
+    return violated(Violation(("problem", "data", "labels"), f"{which(m)} acts on its predictions and learns from "
+                              f"delayed outcomes, but the cases it acts on never show their outcome: no holdout or "
+                              f"sampled review is named (problem.data.bias_handling)", component=m.server))
+
+
+_POSITION = r"position|propensit|ipw|inverse|random|click_model|debias|examination|interleav|shuffle"
+
+
+@rule(code="DG211", slug="position-bias-in-labels", pillar="data", severity="warning", level="L6",
+      summary="a ranker learns from clicks without correcting for the position it showed them in",
+      fix="log the position and train with it as a feature (set to a constant at serving), or weight by "
+          "inverse propensity; say so in problem.data.bias_handling")
+def position_bias_in_labels(a: "Analysis") -> "Outcome":
+    """## What it does
+    Applies to ranking models (role `ranking`, or any model of a ranking, search,
+    recommendation or ads task that gives no role) trained on implicit labels (clicks,
+    selections). Satisfied when `problem.data.bias_handling` names a position correction
+    (position as a feature, inverse propensity weighting, randomized top slots, a click
+    model), or a model feature carries the position. Reported otherwise.
+
+    ## Why is this bad?
+    Users click the first result because it is first. Trained on raw clicks, a ranker
+    learns to keep whatever it already ranked on top, and offline metrics computed on the
+    same logs reward it for that. Interviewers expect position bias named wherever clicks
+    are labels.
+
+    ## Example
+    ```yaml
+    problem:
+      task: ranking
+      data: {labels: implicit}
+    ```
+
+    ## Use instead
+    ```yaml
+    problem:
+      task: ranking
+      data:
+        labels: implicit
+        bias_handling: [position_as_feature, randomized_top3_on_1pct]
+    ```
+
+    ## References
+    - Joachims et al., "Unbiased Learning-to-Rank with Biased Feedback" (WSDM 2017).
+    - RoML, rule 36: avoid feedback loops with positional features.
+    - HTD, section 4: hidden feedback loops.
+    """
+    if a.graph.data.labels != "implicit" or a.task not in EXPOSURE_TASKS:
+        return not_applicable("no ranking model learns from clicks")
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    rankers = [m for m in a.trained_models if (m.role == "ranking" or (m.role is None and a.task in EXPOSURE_TASKS))
+               and "bandit" not in m.algorithm]  # a bandit picks one action and logs its propensity
+    if not rankers:
+        return not_applicable("no model ranks a list")
+    fixed = mentions(a.graph.data.bias_handling, _POSITION)
+    if fixed:
+        return satisfied(Evidence(f"position bias handled by {fixed[0]}", ("problem", "data", "bias_handling")))
+    with_feature = [m for m in rankers if mentions(m.feature_names, r"position|slot|rank_shown")]
+    if with_feature:
+        return satisfied(Evidence(f"{which(with_feature[0])} learns with the position shown", with_feature[0].path))
+    m = rankers[0]
+    return violated(Violation(("problem", "data", "labels"), f"{which(m)} ranks and learns from clicks, but nothing "
+                              f"corrects for the position items were shown in (problem.data.bias_handling is "
+                              f"empty)", component=m.server))

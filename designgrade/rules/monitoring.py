@@ -1,62 +1,64 @@
-"""Monitoring and retraining rules (DG6xx): does the design notice when the model degrades?"""
+"""Monitoring and retraining rules (DG6xx): does the design notice when the model degrades,
+and is the model retrained as often as its world changes?"""
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Optional
 
-from ..graph import STORE_OR_STREAM, DesignGraph
-from ..registry import Violation, rule
-from .wording import quote_ids
+from ..analysis.problem import FRESHNESS_SECONDS, say_seconds
+from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
+from ..registry import rule
+from .common import named, needs_models, needs_trained, quote_ids, unresolved, which
 
-# What monitoring data may pass through between the serving side and a monitoring
-# component: stores and streams (rules.md), plus the processors and validators that
-# aggregate or check logs on the way (Kafka -> Flink -> Prometheus is monitoring too).
-_LOG_CARRIERS = STORE_OR_STREAM | {"stream_processor", "batch_processor", "data_validation"}
-# Where logged predictions can be joined with labels later.
-_LOG_SINKS = frozenset({"event_stream", "data_lake", "data_warehouse"})
+if TYPE_CHECKING:
+    from ..analysis import Analysis
+    from ..outcome import Outcome
 
-
-def _ordered(g: DesignGraph, ids: Iterable[str]) -> list[str]:
-    """``ids`` in the order the design declares its components (deterministic messages)."""
-    wanted = set(ids)
-    return [cid for cid in g.components if cid in wanted]
+# Tasks whose data moves within days: ads and feeds (RoML 8: ad systems update daily).
+FAST_DRIFT_TASKS = ("ads_ctr", "recommendation", "ranking", "search")
 
 
-def _first_serving(g: DesignGraph) -> Any:
-    """Where a finding about the serving side points: the online serving component, else any."""
-    online = [c for c in g.of_kind("online_serving", "llm") if g.on_request_path(c)]
-    serving = online or g.of_kind("online_serving", "llm", "batch_inference", "llm_gateway")
-    return g.path_of(serving[0]) if serving else ("components",)
+def _no_monitoring(a: "Analysis") -> Optional["Outcome"]:
+    """The outcome of a rule about what monitoring measures when there is nothing to ask."""
+    early = needs_models(a)
+    if early is not None:
+        return early
+    if not a.monitoring.monitors:
+        if unresolved(a):
+            return missing("schema-violation", "a component's kind could not be read")
+        return missing("no-monitoring", "the design has no monitoring at all")
+    return None
 
 
-def _duration(seconds: float) -> str:
-    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        if seconds >= size and seconds % size == 0:
-            return f"{seconds / size:g}{unit}"
-    return f"{seconds:g}s"
+def _on_device_private(a: "Analysis") -> bool:
+    """Every model runs on the device and only aggregates leave it (no raw data store fed from it)."""
+    g = a.graph
+    devices = [m.server for m in a.models if m.mode == "on_device" and m.server]
+    if not devices or len(devices) != len(a.models):
+        return False
+    sinks = ("event_stream", "data_lake", "data_warehouse", "database", "source_db", "feature_store")
+    return not any(g.kind(e.dst) in sinks for d in devices for e in g.out_edges(d, "stream", "batch"))
 
 
 @rule(code="DG601", slug="no-monitoring", pillar="monitoring", severity="warning", level="L5",
-      summary="no monitoring component is fed from the serving side",
-      fix="log predictions and serving metrics from serving (e.g. into an event_stream) and feed them to a monitoring component")
-def no_monitoring(g: DesignGraph) -> Iterator[Violation]:
+      summary="nothing monitors the deployed model in production",
+      fix="log predictions and serving metrics from serving (e.g. into an event_stream) and feed them to a "
+          "monitoring component")
+def no_monitoring(a: "Analysis") -> "Outcome":
     """## What it does
-    Checks that some `monitoring` component receives data from the serving side (the
-    serving components, llm_gateway, and everything on the request path): by a stream or
-    batch flow, directly or through streams and stores. It also fires when the design
-    has no monitoring at all. We let the data pass through stores and streams (event_stream,
-    data_lake, data_warehouse, feature_store, ...) and through the processors and
-    validators that aggregate logs on the way (stream_processor, batch_processor,
-    data_validation), so `serving -> kafka -> warehouse -> monitoring` and
-    `serving -> kafka -> flink -> prometheus` both count. It does not pass through a
-    training_pipeline, registry or service: a monitor fed only by training data or
-    training metrics does not see production. Request and trigger flows do not feed it.
+    Applies to designs with components. A design with no monitoring component at all is
+    reported whatever else it lacks (a model too). Otherwise, for designs with a model,
+    satisfied when a `monitoring` component receives production data: from the model servers, the services that call them or act on their
+    results, the request path, or an on-device model's clients, by stream or batch flows,
+    directly or through the streams, stores and jobs that carry logs
+    (`serving -> kafka -> warehouse -> monitoring` counts). Reported when the design has
+    no monitoring at all, or none that production data reaches (a monitor fed only by
+    training data checks the past).
 
     ## Why is this bad?
     A deployed model degrades silently: inputs shift, upstream producers change, labels
-    drift. Without production signals flowing into monitoring nobody learns that the model
-    is broken until a business metric falls. A monitor that only reads training data
-    checks the past, not what the model sees now.
+    drift. Without production signals flowing into monitoring nobody learns the model is
+    broken until a business metric falls.
 
     ## Example
     ```yaml
@@ -77,45 +79,49 @@ def no_monitoring(g: DesignGraph) -> Iterator[Violation]:
     - SEED, pillar 3: "Deploying the model is only the beginning"; observability gets the
       last ten minutes of the interview.
     - MLTS, Monitoring tests 1-7: production inputs, outputs and system metrics are watched.
-    - GCP MLOps levels: level 0 has no monitoring of the deployed model.
     - HTD, section 7: systems that evolve in the real world need live monitoring.
     """
-    monitors = g.of_kind("monitoring")
+    g = a.graph
+    if not g.components:
+        return missing("empty-design", "the design has no components")
+    monitors = a.monitoring.monitors
     if not monitors:
-        yield Violation(("components",), "the design has no monitoring component: nothing watches the "
-                        "deployed model's inputs, predictions or latency")
-        return
-    side = _ordered(g, g.serving_side)
-    fed = g.reachable(side, ["stream", "batch"], through=_LOG_CARRIERS)
-    if any(cid in fed for cid in monitors):
-        return
-    side = [cid for cid in side if cid not in monitors]  # a monitor looked up by request is not fed
+        if unresolved(a):
+            return missing("schema-violation", "a component's kind could not be read")
+        return violated(Violation(("components",), "the design has no monitoring component: nothing watches the "
+                                                   "deployed model's inputs, predictions or latency"))
+    early = needs_models(a)
+    if early is not None:
+        return early
+    fed = a.monitoring.fed
+    if fed:
+        mon, source = next(iter(fed.items()))
+        return satisfied(Evidence(f"{named(a, mon)} watches production data from '{source}'", g.path_of(mon)))
     mon = monitors[0]
-    inputs = _ordered(g, g.predecessors(mon, "stream", "batch"))
+    inputs = sorted(g.predecessors(mon, "stream", "batch"))
     reads = f"; it reads only {quote_ids(inputs)}" if inputs else ""
-    where = f"the serving side ({quote_ids(side)})" if side else "a serving side (the design has none)"
-    also = f" (nor is {quote_ids(monitors[1:])})" if len(monitors) > 1 else ""
-    yield Violation(g.path_of(mon), f"monitoring '{mon}' is not fed from {where}{also}: no stream or batch "
-                    f"flow carries predictions or serving metrics to it, directly or through streams "
-                    f"and stores{reads}", component=mon)
+    return violated(Violation(g.path_of(mon), f"monitoring '{mon}' is not fed from production: no flow carries "
+                              f"predictions or serving metrics to it, directly or through streams and stores{reads}",
+                              component=mon))
 
 
 @rule(code="DG602", slug="no-data-drift-monitoring", pillar="monitoring", severity="warning", level="L5",
       summary="nothing monitors the input distributions (data drift)",
       fix="add data_drift to a monitoring component: {metric: psi, threshold: 0.2, window: 1d}")
-def no_data_drift_monitoring(g: DesignGraph) -> Iterator[Violation]:
+def no_data_drift_monitoring(a: "Analysis") -> "Outcome":
     """## What it does
-    Fires when no `monitoring` component declares `data_drift` (a distance between the
-    training and the live input distributions: PSI, KL divergence, Jensen-Shannon, ...).
-    In an LLM system an `llm_evaluation` with `online: true` also counts, since it scores
-    live traffic. A design without any monitoring component fires too (no-monitoring
-    reports the missing component itself). An empty `data_drift: {}` counts as declared;
-    drift-without-threshold then asks for its threshold.
+    Applies to designs with a model and monitoring. Satisfied by a monitor with
+    `data_drift`, or a system metric that measures a distribution (PSI, KL, score
+    distribution shift); in an LLM system an llm_evaluation with `online: true` also
+    counts. Reported otherwise. Not applicable where the model's inputs never leave the
+    device (on-device models that report only aggregates), or where the model learns
+    continuously from labels that arrive within the hour and live quality is monitored:
+    there, quality monitoring sees drift directly.
 
     ## Why is this bad?
-    Data drift is the early warning: it needs no labels, so it fires days or weeks before
-    label-based quality metrics can. A new client version, a broken upstream feature or a
-    seasonal shift shows up first in the inputs.
+    Labels often arrive days or weeks late; input drift is the early warning (a new app
+    version, a broken upstream field, a new market). The interview guide asks for KL
+    divergence or PSI on incoming features against the training distribution.
 
     ## Example
     ```yaml
@@ -134,48 +140,50 @@ def no_data_drift_monitoring(g: DesignGraph) -> Iterator[Violation]:
     ```
 
     ## References
-    - SEED, pillar 3: data drift is a change of input distributions; monitor KL divergence
-      on incoming features.
-    - CH: data distribution shifts; input drift is detectable without labels.
-    - MLTS, Monitor 2-3: serving inputs are checked against the training data.
-    - GCP MLOps level 1: a distribution change is one of the retraining triggers.
+    - SEED, pillar 3: monitor KL divergence on incoming feature distributions.
+    - CH, "Designing Machine Learning Systems": data distribution shifts and how to detect them.
+    - MLTS, Monitor 2: data invariants hold in training and serving inputs.
     """
-    monitors = g.of_kind("monitoring")
-    if any(g.get(cid).data_drift is not None for cid in monitors):
-        return
-    if g.llm_system and any(g.get(cid).online for cid in g.of_kind("llm_evaluation")):
-        return
-    if not monitors:
-        yield Violation(("components",), "no monitoring component, so no input distribution is compared "
-                        "with the training data (data drift)")
-        return
-    extra = " and no llm_evaluation scores live traffic (online: true)" if g.llm_system else ""
-    yield Violation(g.path_of(monitors[0], "data_drift"),
-                    f"no monitoring component ({quote_ids(monitors)}) declares data_drift{extra}: "
-                    f"input distribution shifts go unnoticed until labels arrive", component=monitors[0])
+    if _on_device_private(a):
+        return not_applicable("the model's inputs never leave the device")
+    early = _no_monitoring(a)
+    if early is not None:
+        return early
+    g = a.graph
+    drift = a.monitoring.drift_monitors
+    if drift:
+        return satisfied(Evidence(f"'{drift[0]}' watches {a.monitoring.drift_measure(drift[0])}", g.path_of(drift[0])))
+    if a.llm_system and a.monitoring.online_llm_evaluation:
+        cid = a.monitoring.online_llm_evaluation[0]
+        return satisfied(Evidence(f"'{cid}' scores live traffic", g.path_of(cid)))
+    delay = g.data.label_delay
+    continuous = [m for m in a.trained_models if m.trainer and a.retraining(m.trainer).cadence == "continuous"]
+    if continuous and a.monitoring.quality_monitors and delay is not None and delay <= 3600:
+        return not_applicable("the model learns continuously from labels within the hour, and live quality is "
+                              "monitored")
+    mon = a.monitoring.monitors[0]
+    return violated(Violation(g.path_of(mon), f"no monitoring component ({quote_ids(a.monitoring.monitors)}) watches "
+                              f"input distributions: shifts go unnoticed until labels arrive", component=mon))
 
 
 @rule(code="DG603", slug="no-concept-drift-monitoring", pillar="monitoring", severity="warning", level="L5",
       summary="nothing monitors model quality against labels (concept drift)",
       fix="add performance to a monitoring component: {metric: auc, label_delay: 7d}")
-def no_concept_drift_monitoring(g: DesignGraph) -> Iterator[Violation]:
+def no_concept_drift_monitoring(a: "Analysis") -> "Outcome":
     """## What it does
-    Fires when no `monitoring` component declares `performance` with a `metric`: a model
-    quality metric computed by joining predictions with the labels that arrive later. A
-    `performance` block without a metric does not count. A design without labels still
-    needs a proxy (sampled human labels, user feedback), so `labels: none` is no excuse.
+    Applies to designs with a model, monitoring and labels (`data.labels` is not `none`).
+    Satisfied by a monitor with a `performance` metric measured against labels (with its
+    label delay), or, in an LLM system, an llm_evaluation with `online: true`. Reported
+    otherwise.
 
     ## Why is this bad?
-    Concept drift changes the relationship between inputs and the target while the inputs
-    look the same, so data drift monitors miss it. Only the model's live quality, measured
-    against the truth, shows that the model has become wrong.
+    The relationship between inputs and outcome changes (a recession changes what people
+    buy, fraudsters change tactics) while input distributions look the same. Only quality
+    measured against real outcomes, joined when the labels arrive, shows it.
 
     ## Example
     ```yaml
-    monitor:
-      kind: monitoring
-      data_drift: {metric: psi, threshold: 0.2}
-      alerts: [pagerduty]
+    monitor: {kind: monitoring, data_drift: {metric: psi, threshold: 0.2}, alerts: [pagerduty]}
     ```
 
     ## Use instead
@@ -188,39 +196,44 @@ def no_concept_drift_monitoring(g: DesignGraph) -> Iterator[Violation]:
     ```
 
     ## References
-    - SEED, pillar 3: concept drift vs data drift (purchasing habits changing in a recession).
-    - MLTS, Monitor 7: the model's prediction quality is monitored in production.
-    - HTD, section 7: prediction bias and live quality as monitoring signals.
-    - CH: natural labels and feedback loop length decide when quality can be measured.
+    - SEED, pillar 3: concept drift versus data drift.
+    - HTD, section 7: monitor prediction quality; prediction bias.
+    - MLTS, Monitor 7: the model's quality does not regress on served data.
     """
-    monitors = g.of_kind("monitoring")
-    if any(g.get(cid).performance is not None and g.get(cid).performance.metric for cid in monitors):
-        return
-    if not monitors:
-        yield Violation(("components",), "no monitoring component, so the model's live quality is never "
-                        "measured against labels (concept drift)")
-        return
+    if a.graph.data.labels == "none":
+        return not_applicable("the design has no labels to measure quality against")
+    early = _no_monitoring(a)
+    if early is not None:
+        return early
+    g = a.graph
+    quality = a.monitoring.quality_monitors
+    if quality:
+        perf = g.get(quality[0]).performance
+        when = f" after {say_seconds(perf.label_delay)}" if perf.label_delay else ""
+        return satisfied(Evidence(f"'{quality[0]}' tracks {perf.metric or 'quality'} on labels{when}",
+                                  g.path_of(quality[0], "performance")))
+    if a.llm_system and a.monitoring.online_llm_evaluation:
+        cid = a.monitoring.online_llm_evaluation[0]
+        return satisfied(Evidence(f"'{cid}' scores live answers", g.path_of(cid)))
+    mon = a.monitoring.monitors[0]
     delay = g.data.label_delay
-    when = f" (arriving after {_duration(delay)})" if delay else ""
-    yield Violation(g.path_of(monitors[0], "performance"),
-                    f"no monitoring component ({quote_ids(monitors)}) declares a performance metric against "
-                    f"labels{when}: concept drift goes unnoticed", component=monitors[0])
+    when = f" (labels arrive after {say_seconds(delay)})" if delay else ""
+    return violated(Violation(g.path_of(mon), f"no monitoring component ({quote_ids(a.monitoring.monitors)}) measures "
+                              f"model quality against labels{when}: concept drift goes unnoticed", component=mon))
 
 
 @rule(code="DG604", slug="drift-without-threshold", pillar="monitoring", severity="warning", level="L5",
-      summary="data drift is measured but has no threshold or no alert",
+      summary="drift is measured but has no threshold or no alert",
       fix="give data_drift a threshold (PSI 0.2 is a common cut-off) and route it to alerts")
-def drift_without_threshold(g: DesignGraph) -> Iterator[Violation]:
+def drift_without_threshold(a: "Analysis") -> "Outcome":
     """## What it does
-    For each `monitoring` component with `data_drift`, checks that the drift has a
-    `threshold` and that the component has `alerts`. One finding per component names
-    what is missing; it points at `data_drift` when the threshold is missing, else at
-    `alerts`.
+    Applies to monitors that measure drift. Satisfied when each has a threshold (for
+    `data_drift`) and somewhere to send it (`alerts`, or a trigger flow into retraining).
+    Reported otherwise; designs that measure no drift are not applicable.
 
     ## Why is this bad?
-    A drift metric nobody compares with a limit, or a limit that pages nobody, is a
-    dashboard, not monitoring: no retraining is triggered and no owner acts. Every
-    monitored signal needs a decision rule and an action.
+    A drift number nobody compares against anything is a dashboard, not monitoring: the
+    shift is recorded but nothing decides or pages on it.
 
     ## Example
     ```yaml
@@ -238,38 +251,45 @@ def drift_without_threshold(g: DesignGraph) -> Iterator[Violation]:
     ```
 
     ## References
-    - SEED, pillar 3: "If a threshold is broken, an automated pipeline triggers".
-    - HTD, section 7: alerts need actionable thresholds and owners.
-    - Research notes, default numbers: PSI above 0.1 is moderate and above 0.25 a major
-      shift; 0.2 is a common practitioner cut-off.
+    - Research notes, default numbers: PSI under 0.1 is insignificant, 0.1-0.25 moderate,
+      over 0.25 a major shift; 0.2 is a common practitioner cut-off.
+    - HTD, section 7: every alert maps to an action.
     """
-    for cid in g.of_kind("monitoring"):
+    g = a.graph
+    drift = a.monitoring.drift_monitors
+    if not drift:
+        return not_applicable("no monitor measures drift")
+    problems, evidence = [], []
+    for cid in drift:
         comp = g.get(cid)
-        drift = comp.data_drift
-        if drift is None:
-            continue
-        missing = []
-        if drift.threshold is None:
-            missing.append("no threshold")
-        if not comp.alerts:
-            missing.append("no alerts")
-        if not missing:
-            continue
-        metric = f" ({drift.metric})" if drift.metric else ""
-        path = g.path_of(cid, "data_drift") if drift.threshold is None else g.path_of(cid, "alerts")
-        yield Violation(path, f"monitoring '{cid}' measures data drift{metric} with {' and '.join(missing)}: "
-                        f"a shift is recorded but nothing decides or pages on it", component=cid)
+        missing_ = []
+        if comp.data_drift is not None and comp.data_drift.threshold is None:
+            missing_.append("no threshold")
+        acts = comp.alerts or g.out_edges(cid, "trigger")
+        if not acts:
+            missing_.append("no alerts")
+        if missing_:
+            path = g.path_of(cid, "data_drift") if "no threshold" in missing_ else g.path_of(cid)
+            problems.append(Violation(path, f"monitoring '{cid}' measures {a.monitoring.drift_measure(cid)} with "
+                                            f"{' and '.join(missing_)}: a shift is recorded but nothing decides or "
+                                            f"pages on it", component=cid))
+        else:
+            evidence.append(Evidence(f"'{cid}' alerts on a drift threshold", g.path_of(cid)))
+    return check(problems, *evidence)
 
 
 @rule(code="DG605", slug="no-automated-retraining", pillar="monitoring", severity="warning", level="L5",
-      summary="the model is only retrained by hand", training=True,
-      fix="give the training_pipeline a schedule (daily, weekly, cron) or a trigger flow from monitoring")
-def no_automated_retraining(g: DesignGraph) -> Iterator[Violation]:
+      summary="the model is only retrained by hand",
+      fix="give the training_pipeline a schedule (daily, weekly, cron, continuous) or a trigger flow from monitoring")
+def no_automated_retraining(a: "Analysis") -> "Outcome":
     """## What it does
-    Fires on a design that trains a model but never retrains it automatically: no
-    `trigger` flow goes from monitoring into a training_pipeline, and no training_pipeline
-    has a schedule other than `on_trigger` (a missing schedule counts as none). One
-    finding for the design, at the first training_pipeline's `schedule`.
+    Applies to models trained here. Satisfied when the component that trains a model runs
+    on its own: a schedule, a trigger flow from monitoring, or continuous learning (`schedule: continuous`, or a pipeline with no
+    schedule that learns from a stream); a model whose per-user or per-item parameters
+    are updated online (`updated_by`) counts too. Reported when a model is trained by
+    something that is not a pipeline at all (a notebook, a service) or by a pipeline that
+    waits for a trigger nothing sends. A pipeline that says nothing about when it runs
+    costs points but is not raised.
 
     ## Why is this bad?
     A model trained once goes stale as the world changes; manual retraining happens a
@@ -296,89 +316,133 @@ def no_automated_retraining(g: DesignGraph) -> Iterator[Violation]:
     - GCP MLOps levels: level 0 retrains manually and rarely; level 1 automates training
       with triggers (schedule, new data, performance drop, distribution change).
     - SEED, pillar 3: an automated pipeline retrains on the last 30 days of data.
-    - RoML, rule 8: know the freshness requirements of your system.
     """
-    if g.automated_retraining:
-        return
-    pipelines = g.of_kind("training_pipeline")
-    if not pipelines:
-        trained = [(name, mod.trained_by) for name, mod in g.models.items() if mod.trained_by]
-        name, by = trained[0]
-        yield Violation(("models", name, "trained_by"), f"model '{name}' is trained by '{by}', which is not "
-                        f"a training_pipeline with a schedule or a monitoring trigger: retraining is manual")
-        return
-    first = pipelines[0]
-    schedules = ", ".join(f"'{t}' ({g.get(t).schedule or 'no schedule'})" for t in pipelines[:4])
-    verb = "runs" if len(pipelines) == 1 else "run"
-    yield Violation(g.path_of(first, "schedule"), f"no automated retraining: {schedules} never {verb} by "
-                    f"itself and no trigger flow from monitoring starts a training_pipeline, so the model is "
-                    f"retrained only by hand",
-                    component=first)
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    g = a.graph
+    problems, evidence, unstated = [], [], []
+    for m in a.trained_models:
+        if m.updated_by:
+            evidence.append(Evidence(f"{which(m)} is updated online by '{m.updated_by}'", m.path))
+            continue
+        if not m.trainer:
+            continue
+        r = a.retraining(m.trainer)
+        if r.cadence == "continuous":
+            evidence.append(Evidence(f"'{m.trainer}' trains {which(m)} continuously", g.path_of(m.trainer)))
+        elif r.cadence == "scheduled":
+            evidence.append(Evidence(f"'{m.trainer}' retrains {which(m)} {r.schedule}", g.path_of(m.trainer, "schedule")))
+        elif r.cadence == "triggered":
+            how = f"when '{r.triggers[0].src}' detects drift" if r.triggers else "when new data arrives"
+            evidence.append(Evidence(f"'{m.trainer}' retrains {which(m)} {how}", g.path_of(m.trainer)))
+        elif r.cadence == "manual" or (r.schedule == "on_trigger"):
+            problems.append(Violation(g.path_of(m.trainer), f"{which(m)} is trained by '{m.trainer}', which runs only "
+                                      f"when someone starts it: retraining is manual", component=m.trainer))
+        else:
+            unstated.append(m.trainer)
+    if problems:
+        return violated(*{v.component: v for v in problems}.values())
+    if unstated:
+        return gap(f"{quote_ids(sorted(set(unstated)))} say{'s' if len(set(unstated)) == 1 else ''} nothing about "
+                   f"when they run")
+    if evidence:
+        return satisfied(*evidence)
+    return missing("no-training-path", "no trained model says what trains it")
 
 
 @rule(code="DG606", slug="no-drift-triggered-retraining", pillar="monitoring", severity="warning", level="L6",
-      summary="retraining runs on a fixed schedule only, never when drift is detected", training=True,
+      summary="a fast-moving model retrains weekly or slower and detected drift does not start a retrain",
       fix="add a trigger flow from the monitoring component into the training_pipeline")
-def no_drift_triggered_retraining(g: DesignGraph) -> Iterator[Violation]:
+def no_drift_triggered_retraining(a: "Analysis") -> "Outcome":
     """## What it does
-    Fires when a training_pipeline runs on a schedule (anything but `on_trigger`) and no
-    `trigger` flow goes from a monitoring component into any training_pipeline. The
-    trigger must be a direct flow (rules.md, automated retraining); one finding for the
-    design, at the first scheduled pipeline's `schedule`.
+    Applies to models retrained on a schedule. Satisfied by a trigger flow from monitoring
+    into the pipeline. Not applicable to continuous training, nor where labels take at
+    least as long to arrive as the schedule's period (a monthly retrain of a model whose
+    labels mature in 90 days gets nothing fresher from a trigger). Reported when the task
+    moves fast (ads, recommendations, feeds, search), the schedule is weekly or slower,
+    and monitoring already detects drift and alerts on it, yet the alert starts nothing;
+    other scheduled designs without a trigger cost points but are not raised.
 
     ## Why is this bad?
-    A fixed schedule retrains too often when nothing changed (wasted compute) and too late
-    when the world shifts between runs. Staff-level designs close the loop: a drift or
-    quality alert starts retraining, followed by evaluation and a gated rollout.
+    A fixed schedule either retrains when nothing changed or waits a week while a broken
+    upstream field or a trend shift degrades the model. The guide's staff loop: when the
+    drift threshold breaks, an automated pipeline retrains, evaluates and deploys.
 
     ## Example
     ```yaml
     training: {kind: training_pipeline, schedule: weekly}
-    monitor: {kind: monitoring, data_drift: {metric: psi, threshold: 0.2}}
+    monitor: {kind: monitoring, data_drift: {metric: psi, threshold: 0.2}, alerts: [pagerduty]}
     ```
 
     ## Use instead
     ```yaml
     flows:
-      - {from: monitor, to: training, mode: trigger, label: drift alert}
+      - {from: monitor, to: training, mode: trigger, label: PSI over 0.2}
     ```
 
     ## References
-    - SEED, pillar 3: "If a threshold is broken, an automated pipeline triggers".
-    - GCP MLOps level 1: performance drop and distribution change trigger the pipeline.
-    - Research notes, level expectations: L6 shows automated retraining on drift with
-      evaluation gates and safe rollout.
+    - SEED, pillar 3: if a threshold is broken, an automated pipeline triggers retraining.
+    - GCP, MLOps level 1: distribution change as a retraining trigger.
     """
-    scheduled = g.scheduled_training
-    if not scheduled or g.retrain_triggers:
-        return
-    first = scheduled[0]
-    monitors = g.of_kind("monitoring")
-    source = f"'{monitors[0]}' has no trigger flow into it" if monitors else "the design has no monitoring"
-    runs = ", ".join(f"'{t}' ({g.get(t).schedule})" for t in scheduled[:4])
-    verb = "retrains" if len(scheduled) == 1 else "retrain"
-    yield Violation(g.path_of(first, "schedule"), f"{runs} {verb} only on a fixed schedule and {source}: "
-                    f"drift detected between runs does not start retraining", component=first)
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    g = a.graph
+    delay = g.data.label_delay
+    problems, evidence, gaps, judged = [], [], [], 0
+    for trainer in sorted({m.trainer for m in a.trained_models if m.trainer}):
+        r = a.retraining(trainer)
+        if r.triggers:
+            judged += 1
+            evidence.append(Evidence(f"'{r.triggers[0].src}' starts '{trainer}' on drift", g.path_of(trainer)))
+            continue
+        if r.cadence != "scheduled" or r.period is None:
+            continue
+        if delay is not None and delay >= r.period:
+            continue
+        judged += 1
+        alerting = [m for m in a.monitoring.drift_monitors if g.get(m).alerts]
+        if a.task in FAST_DRIFT_TASKS and r.period >= FRESHNESS_SECONDS["weekly"] and alerting:
+            problems.append(Violation(g.path_of(trainer, "schedule"), f"'{trainer}' retrains a {a.task} model only "
+                                      f"{r.schedule}, and drift alerts from '{alerting[0]}' start nothing: a shift can "
+                                      f"run for days", component=trainer))
+        else:
+            gaps.append(trainer)
+    if problems:
+        return violated(*problems)
+    if gaps:
+        return gap(f"{quote_ids(gaps)} retrain{'s' if len(gaps) == 1 else ''} on a schedule only")
+    if evidence:
+        return satisfied(*evidence)
+    if not judged:
+        unstated = [m for m in a.trained_models if m.trainer
+                    and a.retraining(m.trainer).cadence in ("unstated", "manual")]
+        if unstated:
+            return missing("no-automated-retraining", "retraining is not automated")
+        return not_applicable("retraining is continuous, or labels arrive slower than any schedule")
+    return not_applicable("nothing to trigger")
 
 
 @rule(code="DG607", slug="no-prediction-logging", pillar="monitoring", severity="warning", level="L5",
       summary="predictions are not logged where labels can be joined",
       fix="log each prediction with its features and model version from serving into an event_stream or warehouse")
-def no_prediction_logging(g: DesignGraph) -> Iterator[Violation]:
+def no_prediction_logging(a: "Analysis") -> "Outcome":
     """## What it does
-    Fires when no stream or batch flow goes from the serving side into an event_stream,
-    data_lake or data_warehouse. In an LLM system a flow into a monitoring or
-    llm_evaluation component also counts (traces go straight to an LLM observability
-    tool). The flow must leave a serving-side component that is not itself a store or
-    stream (serving, batch_inference, gateways, services, llms): a store on the request
-    path exporting its own contents (a feature store's offline copy) is not prediction
-    logging. A request flow is a lookup and does not count.
+    Applies to each model that serves predictions. Satisfied when the serving side (its
+    server, the service it runs inside or that calls it, or the service that acts on its
+    result) has a stream or batch flow into a place logs can be joined later: an
+    event_stream, lake, warehouse, database or source_db (a prediction table counts), or
+    monitoring and LLM evaluation. In search, recommendation, ads and LLM products the
+    client that shows the results counts too: its impression log records what was shown.
+    An on-device model satisfies it by reporting to monitoring or an aggregator. Reported
+    otherwise.
 
     ## Why is this bad?
-    Logged predictions, with the features and model version used, are what later gets
-    joined with labels: for quality monitoring, for measuring training-serving skew, and
-    as the next training set. The ML Test Score calls logging serving features back
-    "perhaps the most important and least implemented" test.
+    Without a record of what was predicted, with which features and model version,
+    labels cannot be joined to predictions, live quality cannot be measured and skew
+    cannot be detected. The ML Test Score calls it "perhaps the most important and least
+    implemented" test.
 
     ## Example
     ```yaml
@@ -396,20 +460,94 @@ def no_prediction_logging(g: DesignGraph) -> Iterator[Violation]:
     ```
 
     ## References
-    - RoML, rules 29 and 37: log features at serving time and measure skew.
-    - MLTS, Monitor 3: training and serving features are compared.
-    - CH: natural labels are joined with logged predictions.
-    - SEED, pillar 3: monitoring needs the production inputs and outputs.
+    - MLTS, Monitor 3 ("perhaps the most important and least implemented").
+    - RoML, rule 29: log the features used at serving time.
     """
-    sinks = set(_LOG_SINKS)
-    if g.llm_system:
-        sinks |= {"monitoring", "llm_evaluation"}
-    side = _ordered(g, (c for c in g.serving_side if g.kind(c) not in STORE_OR_STREAM))
-    for cid in side:
-        if any(g.kind(dst) in sinks for dst in g.successors(cid, "stream", "batch")):
-            return
-    targets = "an event_stream, data_lake or data_warehouse" + (", monitoring or llm_evaluation"
-                                                                  if g.llm_system else "")
-    who = f"the serving side ({quote_ids(side)})" if side else "the serving side (the design has none)"
-    yield Violation(_first_serving(g), f"no flow from {who} into {targets}: predictions are not logged, "
-                    f"so labels cannot be joined and skew cannot be measured")
+    early = needs_models(a)
+    if early is not None:
+        return early
+    g = a.graph
+    problems, evidence = {}, []
+    for m in a.models:
+        if m.mode == "none" or not m.server:
+            continue
+        logs = a.prediction_logs(m)
+        if m.mode == "on_device":
+            logs += [(m.server, e.dst) for e in g.out_edges(m.server) if g.kind(e.dst) in ("monitoring", "service")]
+        if m.mode in ("batch", "index") and m.prediction_stores:
+            logs.append((m.server, m.prediction_stores[0]))
+        if logs:
+            src, sink = logs[0]
+            evidence.append(Evidence(f"{which(m)}: '{src}' logs to {named(a, sink)}", m.path))
+        else:
+            problems.setdefault(m.server, Violation(g.path_of(m.server), f"{which(m)} is served by '{m.server}', "
+                                f"but nothing on its serving side logs predictions where labels can be joined",
+                                component=m.server))
+    if problems:
+        return violated(*problems.values())
+    if evidence:
+        return satisfied(*evidence)
+    return missing("model-not-deployed", "no model is served")
+
+
+@rule(code="DG608", slug="retraining-cadence-unjustified", pillar="monitoring", severity="warning", level="L5",
+      summary="the retraining cadence does not fit how fast the task changes or how often predictions are used",
+      fix="retrain as often as the data moves (daily for ads) and no more often than the predictions are used")
+def retraining_cadence_unjustified(a: "Analysis") -> "Outcome":
+    """## What it does
+    Applies to models retrained on a schedule. Reported when an ads model retrains weekly
+    or slower with nothing that triggers sooner (campaigns and creatives churn daily), or
+    when a model retrains more often than its predictions are used (hourly retraining for
+    a daily decision buys nothing but cost). Satisfied when the cadence sits between the
+    two; continuous and triggered training are not applicable.
+
+    ## Why is this bad?
+    Cadence is a trade-off an interviewer expects reasoned: too slow and the model misses
+    what changed this week; faster than the decision it informs and every extra run is
+    cost, risk and on-call with no user benefit.
+
+    ## Example
+    ```yaml
+    problem: {task: ads_ctr}
+    components:
+      training: {kind: training_pipeline, schedule: weekly}
+    ```
+
+    ## Use instead
+    ```yaml
+    components:
+      training: {kind: training_pipeline, schedule: daily}
+    ```
+
+    ## References
+    - RoML, rule 8: know the freshness requirements of your system; ad systems update daily.
+    - GCP, MLOps level 1: retraining triggers follow how fast the data changes.
+    """
+    early = needs_trained(a)
+    if early is not None:
+        return early
+    g = a.graph
+    problems, evidence, judged = [], [], 0
+    for m in a.trained_models:
+        if not m.trainer:
+            continue
+        r = a.retraining(m.trainer)
+        if r.cadence != "scheduled" or r.period is None:
+            continue
+        judged += 1
+        freshness, source = m.needed_freshness
+        used = FRESHNESS_SECONDS.get(freshness or "", None)
+        if a.task == "ads_ctr" and r.period >= FRESHNESS_SECONDS["weekly"] and not r.triggers:
+            problems.append(Violation(g.path_of(m.trainer, "schedule"), f"'{m.trainer}' retrains the ads model "
+                                      f"{r.schedule}, but campaigns and creatives change daily and nothing triggers "
+                                      f"a sooner retrain", component=m.trainer))
+        elif used is not None and used >= FRESHNESS_SECONDS["hourly"] and r.period * 6 <= used:
+            problems.append(Violation(g.path_of(m.trainer, "schedule"), f"'{m.trainer}' retrains {which(m)} every "
+                                      f"{say_seconds(r.period)}, but its predictions are used {freshness} ({source}): "
+                                      f"most runs change nothing anyone sees", component=m.trainer))
+        else:
+            evidence.append(Evidence(f"'{m.trainer}' retrains {r.schedule} for {freshness or 'its'} predictions",
+                                     g.path_of(m.trainer, "schedule")))
+    if not judged:
+        return not_applicable("no model is retrained on a fixed schedule alone")
+    return check(list({v.component: v for v in problems}.values()), *evidence)
