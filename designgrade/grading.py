@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .engine import Options, lint
+from .engine import Options, lint, lint_text
 from .findings import LEVELS, Report, level_rank
 from .rubric.checks import run_checks
 from .rubric.load import RubricError, find_scores_target, load_rubric  # noqa: F401  (re-exported)
@@ -39,14 +39,24 @@ def rubric_level(rubric: Rubric) -> str:
 
 def grade_file(path: str | os.PathLike[str], rubric: Rubric,
                manual: Optional[dict[str, ManualScore]] = None) -> Graded:
+    return grade_report(lint(path, Options(level=rubric_level(rubric))), rubric, manual)
+
+
+def grade_text(text: str, rubric: Rubric, manual: Optional[dict[str, ManualScore]] = None,
+               name: str = "<string>") -> Graded:
+    """Grade a design held in memory (an editor's buffer) exactly as grade_file grades a file."""
+    return grade_report(lint_text(text, Options(level=rubric_level(rubric)), name=name), rubric, manual)
+
+
+def grade_report(report: Report, rubric: Rubric, manual: Optional[dict[str, ManualScore]] = None) -> Graded:
+    """Score a report linted at rubric_level(rubric) with no rules selected or ignored."""
     level = rubric_level(rubric)
-    report = lint(path, Options(level=level))
     if report.design is not None and rubric.checks:
         report.findings.extend(run_checks(rubric.checks, report.design, report.source, level))
         report.findings.sort(key=lambda f: (f.line, f.column, f.code))
-    result = score(rubric, report.findings, manual, unreadable=report.unreadable)
-    if report.design is not None:
-        result.maturity = maturity(report.design)
+    result = score(rubric, report.findings, manual, unreadable=report.unreadable, outcomes=report.outcomes)
+    if report.analysis is not None:
+        result.maturity = maturity(report.analysis, report.outcomes)
     return Graded(report, result)
 
 

@@ -18,7 +18,7 @@ import pytest
 from .conftest import EXAMPLES
 
 CLEAN = EXAMPLES / "eta-prediction.yaml"
-FLAWED = EXAMPLES / "flawed" / "no-monitoring.yaml"
+FLAWED = EXAMPLES / "flawed" / "netflix-realtime-overkill.yaml"  # one blocker (an error): below both bars
 RAG = EXAMPLES / "rag-assistant.yaml"
 
 
@@ -63,7 +63,7 @@ def test_every_format_and_the_summary_files(dg, tmp_path):
     out = tmp_path / "reports"
     result = dg("grade", subs, "--rubric", "l6", "--out", out, "--format", "html", "--format", "md",
                 "--format", "json")
-    assert result.exit_code == 0, result.output  # warnings only: nothing at --fail-on error
+    assert result.exit_code == 1, result.output  # bob's blocker is an error finding
     assert listing(out) == {
         "alice.html", "alice.md", "alice.json", "team__bob.html", "team__bob.md", "team__bob.json",
         "index.html", "summary.csv", "results.jsonl", ".designgrade-manifest.json",
@@ -96,7 +96,7 @@ def test_default_formats_and_text(dg, tmp_path):
     assert {"alice.html", "alice.md", "alice.json"} <= listing(out)
     out2 = tmp_path / "r2"
     assert dg("grade", subs, "--out", out2, "--format", "text").exit_code == 0
-    assert "verdict: L5 meets · L6 meets" in (out2 / "alice.txt").read_text(encoding="utf-8")
+    assert "verdict: L5 meets* · L6 meets*" in (out2 / "alice.txt").read_text(encoding="utf-8")
 
 
 def test_index_lists_every_submission_with_links_that_resolve(dg, tmp_path):
@@ -105,7 +105,7 @@ def test_index_lists_every_submission_with_links_that_resolve(dg, tmp_path):
     out = tmp_path / "out"
     dg("grade", subs, "--out", out, "--format", "html", "--format", "md", "--format", "json")
     index = (out / "index.html").read_text(encoding="utf-8")
-    for title in ("Ride-hailing ETA prediction", "Hourly delivery-demand forecast (no monitoring)",
+    for title in ("Ride-hailing ETA prediction", "Netflix homepage recommendations (real-time overkill)",
                   "Customer-support RAG assistant"):
         assert title in index
     for name in ("a.yaml", "b.yaml", "c.yaml", "broken.yaml"):
@@ -181,13 +181,13 @@ def test_a_foreign_summary_file_or_folder_is_never_overwritten(dg, tmp_path):
 def test_a_rerun_replaces_our_files_and_nothing_else(dg, tmp_path):
     subs = submissions(tmp_path / "subs", {"alice.yaml": CLEAN, "bob.yaml": FLAWED})
     out = tmp_path / "out"
-    assert dg("grade", subs, "--out", out).exit_code == 0
+    assert dg("grade", subs, "--out", out).exit_code == 1  # bob's blocker
     (out / "notes.txt").write_text("keep me")
     first = (out / "alice.html").read_text(encoding="utf-8")
     text = CLEAN.read_text(encoding="utf-8").replace("title: Ride-hailing ETA prediction", "title: Second try")
     (subs / "alice.yaml").write_text(text, encoding="utf-8")
     result = dg("grade", subs, "--out", out)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # bob's blocker again
     second = (out / "alice.html").read_text(encoding="utf-8")
     assert second != first and "Second try" in second and "Second try" in (out / "alice.md").read_text()
     assert (out / "notes.txt").read_text() == "keep me"
@@ -335,7 +335,7 @@ def test_jobs_2_gives_the_same_results_as_jobs_1(dg, tmp_path):
 def test_compare_shows_how_scores_and_verdicts_moved(dg, tmp_path):
     subs = submissions(tmp_path / "subs", {"alice.yaml": FLAWED, "bob.yaml": CLEAN, "carol.yaml": RAG})
     first = tmp_path / "first"
-    assert dg("grade", subs, "--out", first, "--format", "json").exit_code == 0
+    assert dg("grade", subs, "--out", first, "--format", "json").exit_code == 1  # alice's blocker
     before = {json.loads(line)["file"]: json.loads(line)["score"]
               for line in (first / "results.jsonl").read_text().splitlines()}
     shutil.copyfile(CLEAN, subs / "alice.yaml")  # alice fixed her design
@@ -421,12 +421,13 @@ def test_a_bug_on_one_file_does_not_lose_the_others(dg, tmp_path, monkeypatch):
     assert [json.loads(r)["score"]["points"] for r in rows] == [100, 0, 100]
 
 
-def test_jobs_1_runs_without_a_pool(dg, tmp_path, monkeypatch):
-    import concurrent.futures
+def test_jobs_1_without_a_time_budget_runs_without_a_pool(dg, tmp_path, monkeypatch):
+    import pebble
 
     def no_pool(*args, **kwargs):
-        raise AssertionError("--jobs 1 must not start a process pool")
+        raise AssertionError("--jobs 1 --timeout 0 must not start a process pool")
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(pebble, "ProcessPool", no_pool)
     subs = submissions(tmp_path / "subs", {"a.yaml": CLEAN, "b.yaml": FLAWED})
-    assert dg("grade", subs, "--out", tmp_path / "out", "--jobs", "1", "--format", "json").exit_code == 0
+    assert dg("grade", subs, "--out", tmp_path / "out", "--jobs", "1", "--timeout", "0", "--format",
+              "json").exit_code == 1

@@ -20,7 +20,8 @@ EXPECTED_L6 = {
     "search-ranking.yaml": ("meets", "meets"),
     "flawed/fraud-no-feature-store.yaml": ("below", "below"),
     "flawed/netflix-realtime-overkill.yaml": ("below", "below"),
-    "flawed/no-monitoring.yaml": ("below", "below"),
+    # silence about monitoring costs a quarter of the points, but is no blocker (warnings never block)
+    "flawed/no-monitoring.yaml": ("meets", "meets"),
     "flawed/rag-no-guardrails.yaml": ("below", "below"),
     "flawed/structure-errors.yaml": ("below", "below"),
 }
@@ -41,10 +42,11 @@ def test_every_example_gets_the_verdict_an_interviewer_expects(dg):
 def test_l5_rubric_bars_and_staff_gaps_not_scored(dg):
     _, data = graded(dg, EXAMPLES / "flawed" / "netflix-realtime-overkill.yaml", "--rubric", "l5")
     score = data[0]["score"]
-    assert set(score["verdict"]) == {"L4", "L5", "blocking"}
+    assert set(score["verdict"]) == {"L4", "L5", "blocking", "provisional"}
     assert score["verdict"]["L4"] == "meets" and score["verdict"]["L5"] == "below"
     assert "overbuilt-realtime-serving" in score["verdict"]["blocking"]
     assert "no-guardrail-metrics" not in {f["rule"] for f in data[0]["findings"]}
+    assert score["capped"]["by"] == ["overbuilt-realtime-serving"] and score["percent"] == 60
 
 
 def test_json_score_shape(dg):
@@ -55,8 +57,13 @@ def test_json_score_shape(dg):
     assert [s["id"] for s in score["sections"]] == ["objective", "data", "model", "serving", "monitoring"]
     assert score["weakest_section"]["id"] == "monitoring"
     assert score["maturity"]["level"] == 0
-    assert "no-monitoring" in score["verdict"]["blocking"]
-    assert "tradeoff-discussion" in score["unscored"]
+    # no monitoring costs points but blocks nothing
+    assert score["verdict"]["blocking"] == []
+    assert "tradeoff-discussion" in score["unscored"] and score["provisional"]
+    criteria = {c["id"]: c for s in score["sections"] for c in s["criteria"]}
+    assert criteria["llm-serving"]["scored_by"] == "n/a" and criteria["llm-serving"]["earned"] is None
+    assert criteria["drift-monitoring"]["status"] == "violated"
+    assert any("see no-monitoring" in r for r in criteria["drift-monitoring"]["reasons"])
 
 
 def test_manual_scores_file(dg, tmp_path):
@@ -94,7 +101,7 @@ def test_scores_for_nobody_warns(dg, tmp_path):
 def test_text_output_and_exit_codes(dg, tmp_path):
     result = dg("grade", EXAMPLES / "eta-prediction.yaml", EXAMPLES / "flawed" / "fraud-no-feature-store.yaml")
     assert result.exit_code == 1  # error findings in the flawed design
-    assert "verdict: L5 meets · L6 meets" in result.stdout
+    assert "verdict: L5 meets* · L6 meets*" in result.stdout and "provisional" in result.stdout
     assert "blocking:" in result.stdout and "MLOps maturity: level" in result.stdout
     assert result.stdout.strip().endswith("2 designs graded: 1 meet L5, 1 meet L6")
     broken = tmp_path / "broken.yaml"
@@ -133,4 +140,4 @@ def test_check_rubric_reports_every_problem(dg, tmp_path):
 def test_rubrics_lists_sections_weights_and_bars(dg):
     out = dg("rubrics").stdout
     assert "l5: Senior (L5)" in out and "l6: Staff (L6)" in out
-    assert "weight 25" in out and "bar L6: at least 75%" in out
+    assert "weight 25" in out and "bar L6: at least 70%" in out

@@ -16,15 +16,32 @@ def _plural(n: int, word: str) -> str:
 
 
 def design_block(graded: Any) -> list[str]:
-    report, score = graded.report, graded.score
+    report = graded.report
     title = _clean(report.title or "(untitled)")
     lines = [f"{_clean(report.file)}: {title}"]
+    lines += score_lines(graded.score)
+    counts = report.counts()
+    lines.append(f"  findings: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
+                 f"{counts['info']} info (designgrade lint shows them)")
+    return lines
+
+
+def score_lines(score: Any) -> list[str]:
+    """The score, each bar met or not and what blocks it, what was missed: shared by grade and lint --rubric."""
+    lines: list[str] = []
     percent = f" ({100 * score.points / score.max:.0f}%)" if score.max else ""
     weakest = score.weakest
     weak = (f"   weakest section: {weakest['title']} {weakest['percent']:.0f}%"
             if weakest and weakest["percent"] < 100 else "")
-    lines.append(f"  rubric {score.rubric}: {_num(score.points)}/{_num(score.max)}{percent}{weak}")
-    verdicts = " · ".join(f"{level} {score.verdict[level]}" for level in score.bars)
+    spread = (f", {score.range[0]:.0f}-{score.range[1]:.0f}% once the manual criteria are scored"
+              if getattr(score, "range", None) else "")
+    lines.append(f"  rubric {score.rubric}: {_num(score.points)}/{_num(score.max)}{percent}{spread}{weak}")
+    if getattr(score, "capped", None):
+        cap = score.capped
+        lines.append(f"  capped at {_num(cap['at'])}% (it would be {_num(cap['uncapped'])}%) by a blocker: "
+                     f"{', '.join(cap['by'])}")
+    verdicts = " · ".join(f"{level} {score.verdict[level]}" + ("*" if score.bars[level].get("provisional") else "")
+                          for level in score.bars)
     blocking = score.verdict.get("blocking") or []
     lines.append(f"  verdict: {verdicts}" + (f"   blocking: {', '.join(blocking)}" if blocking else ""))
     for level, bar in score.bars.items():
@@ -32,7 +49,10 @@ def design_block(graded: Any) -> list[str]:
             lines.append(f"    {level}: {bar['percent']}% of the points at that level, below the bar of "
                          f"{_num(bar['min_score'])}%")
     lines.append("  sections: " + " · ".join(
-        f"{s.id} {_num(s.points)}/{_num(s.max)}" if s.max else f"{s.id} unscored" for s in score.sections))
+        f"{s.id} {_num(s.points)}/{_num(s.max)}" if s.max else f"{s.id} N/A" for s in score.sections))
+    na = [c.id for s in score.sections for c in s.criteria if c.scored_by == "n/a"]
+    if na:
+        lines.append(f"  N/A for this design: {', '.join(na)}")
     missed = [c for s in score.sections for c in s.criteria
               if c.earned is not None and c.earned + 1e-9 < c.points]
     for c in missed:
@@ -42,14 +62,15 @@ def design_block(graded: Any) -> list[str]:
     if score.manual:
         lines.append(f"  manual scores: {', '.join(score.manual)}")
     if score.unscored:
-        lines.append(f"  unscored manual criteria: {', '.join(score.unscored)} (score them with --scores)")
+        lines.append(f"  unscored manual criteria: {', '.join(score.unscored)} (score them with --scores); "
+                     f"verdicts marked * are provisional")
     if score.maturity is not None:
         m = score.maturity
-        nxt = f"; for level {m['level'] + 1}: {', '.join(m['missing_for_next'])}" if m["missing_for_next"] else ""
-        lines.append(f"  MLOps maturity: level {m['level']} ({m['name']}){nxt}")
-    counts = report.counts()
-    lines.append(f"  findings: {_plural(counts['error'], 'error')}, {_plural(counts['warning'], 'warning')}, "
-                 f"{counts['info']} info (designgrade lint shows them)")
+        if m["level"] is None:
+            lines.append(f"  MLOps maturity: {m['name']}")
+        else:
+            nxt = f"; for level {m['level'] + 1}: {', '.join(m['missing_for_next'])}" if m["missing_for_next"] else ""
+            lines.append(f"  MLOps maturity: level {m['level']} ({m['name']}){nxt}")
     return lines
 
 

@@ -47,14 +47,20 @@ def fenced(body: str, info: str) -> list[str]:
 
 
 def _verdict_line(d: dict[str, Any]) -> str:
-    badges = " · ".join(f"**{'Meets' if v['verdict'] == 'meets' else 'Below'} {v['level']}**" for v in d["verdicts"])
+    badges = " · ".join(f"**{'Meets' if v['verdict'] == 'meets' else 'Below'} {v['level']}**"
+                        + ("\\*" if v.get("provisional") else "") for v in d["verdicts"])
     percent = f" ({d['percent']:.0f}%)" if d["percent"] is not None else ""
-    return f"{badges} — score **{num(d['points'])}/{num(d['max'])}**{percent} on rubric {md(d['rubric'])}"
+    spread = (f", {d['range'][0]:.0f}–{d['range'][1]:.0f}% once the manual criteria are scored"
+              if d.get("range") else "")
+    return f"{badges} — score **{num(d['points'])}/{num(d['max'])}**{percent}{spread} on rubric {md(d['rubric'])}"
 
 
 def _criterion(c: dict[str, Any]) -> str:
     mark = "✓" if c["earned"] is not None and c["earned"] + 1e-9 >= c["points"] else (
         "?" if c["earned"] is None else "½" if c["earned"] > 0 else "✗")
+    if c.get("na"):
+        reason = f"; {md(c['reasons'][0])}" if c.get("reasons") else ""
+        return f"- N/A {md(c['title'])}{reason}"
     score = f"{num(c['earned'])}/{num(c['points'])}" if c["earned"] is not None else f"–/{num(c['points'])}"
     line = f"- {mark} {md(c['title'])} — {score}"
     if c["must_pass_for"]:
@@ -70,6 +76,8 @@ def _criterion(c: dict[str, Any]) -> str:
         notes.append("manual, unscored")
     if notes and (mark != "✓" or c["scored_by"] == "manual"):
         line += "; " + "; ".join(notes)
+    elif mark == "✓" and c.get("evidence"):
+        line += f"; {md(c['evidence'][0])}"
     return line
 
 
@@ -98,6 +106,13 @@ def render_report(graded: Any, rubric: Any = None, *, mermaid: Optional[str] = N
     out += [f"# {md(title)}", "", f"{code(d['file'])}", "", _verdict_line(d), ""]
     if d["problem"]:
         out += [f"> **This submission could not be read**, so it earns no automatic point: {md(d['problem'])}", ""]
+    if d.get("provisional"):
+        out += [f"\\* Provisional: {len(d['unscored'])} manual criteria are not scored yet ({d['manual_scored']} "
+                f"scored).", ""]
+    if d.get("capped"):
+        cap = d["capped"]
+        out += [f"> Score capped at {num(cap['at'])}% (it would be {num(cap['uncapped'])}%) by a blocker: "
+                + ", ".join(code(b) for b in cap["by"]), ""]
     for v in d["verdicts"]:
         text = (f"{num(v['percent'])}% of the points at {v['level']}, bar {num(v['min_score'])}%"
                 if v["percent"] is not None else "no scored criteria")
@@ -108,8 +123,12 @@ def render_report(graded: Any, rubric: Any = None, *, mermaid: Optional[str] = N
         out.append(f"- **Weakest section:** {md(d['weakest']['title'])} ({d['weakest']['percent']:.0f}%)")
     if d["maturity"]:
         m = d["maturity"]
-        nxt = f"; for level {m['level'] + 1}: {md(', '.join(m['missing_for_next']))}" if m["missing_for_next"] else ""
-        out.append(f"- **MLOps maturity:** level {m['level']} ({md(m['name'])}){nxt}")
+        if m["level"] is None:
+            out.append(f"- **MLOps maturity:** {md(m['name'])}")
+        else:
+            nxt = (f"; for level {m['level'] + 1}: {md(', '.join(m['missing_for_next']))}"
+                   if m["missing_for_next"] else "")
+            out.append(f"- **MLOps maturity:** level {m['level']} ({md(m['name'])}){nxt}")
     c = d["counts"]
     out.append(f"- **Findings:** {c['error']} errors, {c['warning']} warnings, {c['info']} info"
                + (f", {len(d['tradeoffs'])} acknowledged" if d["tradeoffs"] else ""))
@@ -117,13 +136,29 @@ def render_report(graded: Any, rubric: Any = None, *, mermaid: Optional[str] = N
 
     out += ["## Sections", "", "| Section | Weight | Score |", "|---|--:|--:|"]
     for s in d["sections"]:
-        score = f"{num(s['points'])}/{num(s['max'])}" if s["max"] else "unscored"
+        score = (f"{num(s['points'])}/{num(s['max'])}" if s["max"] else
+                 "N/A" if s["na"] and not (s["unscored"] or s["met"] or s["missed"]) else "unscored")
         out.append(f"| {md(s['title'])} | {num(s['weight'])} | {score} |")
     out.append("")
     for s in d["sections"]:
         out += [f"### {md(s['title'])}", ""]
-        out += [_criterion(c) for c in s["missed"] + s["met"] + s["unscored"]]
+        out += [_criterion(c) for c in s["missed"] + s["met"] + s["unscored"] + s["na"]]
         out.append("")
+    if d.get("feedback"):
+        out += ["## Draft feedback", "", "_Written from the score; edit before you paste it._", "",
+                md(d["feedback"]["text"]), ""]
+    if d.get("questions"):
+        out += [f"## Questions to ask ({len(d['questions'])})", ""]
+        for n, q in enumerate(d["questions"], 1):
+            out += [f"{n}. **{md(q['text'][:1].upper() + q['text'][1:])}** A strong answer covers: "
+                    f"{md('; '.join(q['covers']))}. ({md(q['source'])}, {q['level']})"]
+        out.append("")
+    out += [f"## Strengths ({len(d['strengths'])})", ""]
+    for s in d["strengths"]:
+        out.append(f"- **{md(s['title'])}:** {md('; '.join(s['evidence']))}")
+    if not d["strengths"]:
+        out.append("No criterion earned points from what the design shows.")
+    out.append("")
 
     out += ["## Architecture", ""]
     if mermaid:

@@ -75,7 +75,7 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
         verdicts.append({
             "level": level, "verdict": score.verdict.get(level, "below"), "percent": bar.get("percent"),
             "min_score": bar.get("min_score"), "blocking": list(bar.get("blocking") or []),
-            "below_min_score": bool(bar.get("below_min_score")),
+            "below_min_score": bool(bar.get("below_min_score")), "provisional": bool(bar.get("provisional")),
         })
     met_levels = [v["level"] for v in verdicts if v["verdict"] == "meets"]
     headline = " · ".join(f"{'Meets' if v['verdict'] == 'meets' else 'Below'} {v['level']}" for v in verdicts)
@@ -90,6 +90,8 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
             "fired": list(c.fired), "acknowledged": list(c.acknowledged), "comment": c.comment,
             "source": c.source, "level": c.level, "passed": c.passed, "must_pass_for": must,
             "guidance": getattr(meta, "guidance", None), "manual": c.manual,
+            "status": getattr(c, "status", ""), "evidence": list(getattr(c, "evidence", [])),
+            "reasons": list(getattr(c, "reasons", [])), "na": getattr(c, "scored_by", "") == "n/a",
         }
 
     sections = []
@@ -100,7 +102,8 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
             "percent": s.percent,
             "met": [c for c in items if c["earned"] is not None and c["earned"] + 1e-9 >= c["points"]],
             "missed": [c for c in items if c["earned"] is not None and c["earned"] + 1e-9 < c["points"]],
-            "unscored": [c for c in items if c["earned"] is None],
+            "unscored": [c for c in items if c["earned"] is None and not c["na"]],
+            "na": [c for c in items if c["na"]],
         })
 
     findings, tradeoffs = [], []
@@ -152,7 +155,45 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
         "tradeoffs": tradeoffs,
         "manual": manual,
         "unscored": unscored,
+        "range": list(score.range) if getattr(score, "range", None) else None,
+        "provisional": bool(score.unscored),
+        "capped": getattr(score, "capped", None),
+        "feedback": _feedback(score, report),
+        "questions": _questions(report, rubric),
+        "strengths": _strengths(score),
+        "manual_scored": _manual_scored(score),
     }
+
+
+def _strengths(score: Any) -> list[dict[str, Any]]:
+    from ..rubric.score import strengths
+
+    return strengths(score) if hasattr(score, "sections") else []
+
+
+def _feedback(score: Any, report: Any) -> Optional[dict[str, Any]]:
+    if not hasattr(score, "sections") or report.unreadable:
+        return None
+    from .feedback import draft_feedback
+
+    return draft_feedback(score, report.title or "")
+
+
+def _questions(report: Any, rubric: Any) -> list[dict[str, Any]]:
+    """The follow-up questions an interviewer can ask of this design, at the rubric's level."""
+    from ..drill import drill
+    from ..findings import level_rank
+
+    bars = list(getattr(rubric, "bars", {}) or [])
+    level = max(bars, key=level_rank) if bars else "L6"
+    return [q.to_dict() for q in drill(getattr(report, "analysis", None), report.findings, level=level, limit=6)]
+
+
+def _manual_scored(score: Any) -> str:
+    """k/n: how many of the rubric's manual criteria the interviewer scored."""
+    manual = [c for s in score.sections for c in s.criteria if c.manual]
+    done = [c for c in manual if c.scored_by == "manual"]
+    return f"{len(done)}/{len(manual)}"
 
 
 # --- the batch summary --------------------------------------------------------------------
@@ -178,6 +219,9 @@ def summary_row(graded: Any, links: Optional[dict[str, str]] = None) -> dict[str
         "acknowledged": sum(1 for f in report.findings if f.acknowledged),
         "timed_out": getattr(graded, "kind", None) == "timeout",  # batch.NotGraded: over its time budget
         "links": dict(links or {}),
+        "range": list(score.range) if getattr(score, "range", None) else None,
+        "provisional": bool(score.unscored),
+        "manual_scored": _manual_scored(score),
     }
 
 

@@ -83,6 +83,7 @@ def criterion_level(criterion: Any, rule_levels: dict[str, str]) -> str:
 
 def rule_levels(rubric: Rubric) -> dict[str, str]:
     levels = {r.slug: r.level for r in all_rules()}
+    levels.update({a: r.level for r in all_rules() for a in r.aliases})
     levels.update({c.id: c.level for c in rubric.checks})
     return levels
 
@@ -96,7 +97,7 @@ def _semantic_issues(rubric: Rubric) -> list[Issue]:
     from ..model import KINDS
 
     issues: list[Issue] = []
-    slugs = [r.slug for r in all_rules()]
+    slugs = [r.slug for r in all_rules()] + [a for r in all_rules() for a in r.aliases]
     check_ids = [c.id for c in rubric.checks]
     levels = rule_levels(rubric)
     criteria: dict[str, tuple[Any, tuple[Any, ...]]] = {}
@@ -156,7 +157,7 @@ def _semantic_issues(rubric: Rubric) -> list[Issue]:
 
 def _raw_rule_names(data: dict[str, Any]) -> list[Issue]:
     """Unknown rule names, even when the rest of the rubric does not validate."""
-    slugs = [r.slug for r in all_rules()]
+    slugs = [r.slug for r in all_rules()] + [a for r in all_rules() for a in r.aliases]
     checks = data.get("checks")
     check_ids = [c.get("id") for c in checks if isinstance(c, dict)] if isinstance(checks, list) else []
     issues = []

@@ -1,54 +1,65 @@
-"""The design's MLOps maturity on Google's scale (rules.md, "Beyond findings: maturity").
+"""The design's MLOps maturity on Google's scale, from the same rule outcomes as the score.
 
-Level 0: manual training or deployment. Level 1: automated retraining by an orchestrated
-training_pipeline, with data_validation and a model evaluation. Level 2: level 1 plus
-automated deployment behind a gate with automatic rollback, a model_registry and a
-feature_store.
+Judged capability by capability. Level 1 (ML pipeline automation): retraining runs on its
+own, data is validated before training, a model is evaluated before release, production is
+monitored. Level 2 (CI/CD pipeline automation): models are versioned in a registry and
+deployed automatically behind a gate or a gradual rollout, drift starts retraining, and
+features have one definition. A capability the design does not need (no feature store
+where no feature is shared, no drift trigger where labels are slower than any schedule)
+is not asked for. Each missing capability costs one step: a design with everything but
+data validation is at level 1, not 0.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..graph import DesignGraph
+NAMES = ["manual process", "ML pipeline automation", "CI/CD pipeline automation"]
+
+LEVEL1 = (
+    ("retraining runs on its own", "no-automated-retraining"),
+    ("data validated before training", "no-data-validation"),
+    ("models evaluated before release", "missing-offline-metrics"),
+    ("production monitored", "no-monitoring"),
+)
+LEVEL2 = (
+    ("models versioned in a registry", "no-model-registry"),
+    ("deployment automated", "no-automated-deployment"),
+    ("a gate or gradual rollout for automated releases", "unsafe-auto-deploy"),
+    ("drift starts retraining", "no-drift-triggered-retraining"),
+    ("one feature definition for training and serving", "missing-feature-store"),
+)
 
 
-def maturity(g: DesignGraph) -> dict[str, Any]:
-    pipelines = g.of_kind("training_pipeline")
-    deployment = g.deployment
-    gate = deployment is not None and deployment.gate is not None and bool(
-        deployment.gate.metric or deployment.gate.must_beat)
-    evaluation = gate or any(
-        getattr(g.get(p), "evaluation", None) is not None and g.get(p).evaluation.compare_to for p in pipelines)
-
-    level1 = {
-        "an orchestrated training_pipeline": ", ".join(pipelines) if pipelines else None,
-        "automated retraining (a schedule or a drift trigger)": _retraining(g) if g.automated_retraining else None,
-        "data_validation": ", ".join(g.of_kind("data_validation")) or None,
-        "a model evaluation (evaluation.compare_to or deployment.gate)": "yes" if evaluation else None,
-    }
-    level2 = {
-        "automated deployment (a model_registry flowing to serving)":
-            "yes" if g.automated_deployment else None,
-        "a deployment.gate": "yes" if gate else None,
-        "rollback: automatic": "yes" if deployment is not None and deployment.rollback == "automatic" else None,
-        "a model_registry": ", ".join(g.of_kind("model_registry")) or None,
-        "a feature_store": ", ".join(g.of_kind("feature_store")) or None,
-    }
-    has1 = all(level1.values())
-    has2 = has1 and all(level2.values())
-    level = 2 if has2 else 1 if has1 else 0
-    evidence = [f"{k}: {v}" for k, v in {**level1, **level2}.items() if v]
-    nxt = level1 if level == 0 else level2 if level == 1 else {}
+def maturity(analysis: Any, outcomes: dict[str, Any]) -> dict[str, Any]:
+    evidence: list[str] = []
+    missing: dict[int, list[str]] = {1: [], 2: []}
+    not_needed: list[str] = []
+    for level, capabilities in ((1, LEVEL1), (2, LEVEL2)):
+        for name, slug in capabilities:
+            result = outcomes.get(slug)
+            status = getattr(result, "status", None)
+            if slug == "no-automated-deployment" and status == "not_applicable" and not any(
+                    analysis.deploys_automatically(m) for m in analysis.trained_models):
+                status = "violated"  # a person promoting each model is a choice, but not CI/CD automation
+            if status == "satisfied":
+                shown = [e["text"] for e in result.evidence][:1]
+                evidence.append(f"{name}: {shown[0]}" if shown else name)
+            elif status == "not_applicable":
+                not_needed.append(name)
+            else:
+                missing[level].append(name)
+    gaps1, gaps2 = len(missing[1]), len(missing[2])
+    lost = (1 if gaps2 else 0) + (1 if gaps1 else 0) + (1 if gaps1 > 1 else 0)
+    if not analysis.trained_models:
+        return {"level": None, "name": "not applicable: no model is trained here", "evidence": [],
+                "missing_for_next": [], "not_needed": []}
+    level = max(0, 2 - lost)
+    nxt = missing[1] if level == 0 else missing[2] + missing[1] if level == 1 else []
     return {
         "level": level,
-        "name": ["manual process", "ML pipeline automation", "CI/CD pipeline automation"][level],
+        "name": NAMES[level],
         "evidence": evidence,
-        "missing_for_next": [k for k, v in nxt.items() if not v],
+        "missing_for_next": nxt,
+        "not_needed": not_needed,
     }
-
-
-def _retraining(g: DesignGraph) -> str:
-    if g.retrain_triggers:
-        return "drift trigger " + ", ".join(str(e) for e in g.retrain_triggers)
-    return "schedule on " + ", ".join(g.scheduled_training)

@@ -87,6 +87,11 @@ class Rubric(Strict):
     acknowledged_credit: Annotated[float, Field(ge=0, le=1)] = Field(
         0.5, description="Share of a criterion's points kept when its finding is an acknowledged trade-off."
     )
+    blocker_cap: Optional[Annotated[float, Field(ge=0, le=100)]] = Field(
+        None, description="The most a design scores (percent) while an unacknowledged error finding sits in a "
+                          "must-pass criterion of any bar: a blocker an interviewer always raises keeps the "
+                          "answer below the bar, whatever else it covers. None: no cap.",
+    )
     sections: list[Section] = Field(min_length=1)
     bars: dict[Level, Bar] = Field(min_length=1)
     checks: list[Check] = Field(default=[])

@@ -19,7 +19,7 @@ def acknowledged_design(tmp_path: Path) -> Path:
     text = RANKING.read_text(encoding="utf-8")
     autoscaling = "    autoscaling: {min: 4, max: 40, metric: cpu}\n"
     assert autoscaling in text and "    replicas: 4\n" in text, "the ranking base changed; update this helper"
-    text = text.replace(autoscaling, "").replace("    replicas: 4\n", "    replicas: 30\n")
+    text = text.replace(autoscaling, "").replace("    replicas: 4\n", "    replicas: 22\n")  # 1.1x the peak
     text += "tradeoffs:\n  - rule: no-autoscaling\n    why: fixed fleet\n"
     path = tmp_path / "acknowledged.yaml"
     path.write_text(text, encoding="utf-8")

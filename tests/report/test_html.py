@@ -150,14 +150,15 @@ def test_reports_are_self_contained(reports):
 def test_verdict_and_score_come_first_then_the_content_in_order(reports):
     html = (reports / "fraud.html").read_text(encoding="utf-8")
     text = " ".join("".join(parse(html).text).split())
-    order = ["Below L5", "Below L6", "/ 100 (", "Sections", "Point-in-time-correct training data", "Architecture",
-             "Findings (", "Why", "Fix", "Sources", "Acknowledged trade-offs", "Interviewer's scores",
+    order = ["Below L5", "Below L6", "/ 100 (", "Architecture", "Sections", "Point-in-time-correct training data",
+             "Strengths (", "Findings (", "Why", "Fix", "Sources", "Acknowledged trade-offs", "Interviewer's scores",
              "Unscored manual criteria"]
     positions = [text.find(word) for word in order]
     assert -1 not in positions, dict(zip(order, positions))
     assert positions == sorted(positions), dict(zip(order, positions))
     assert "fraud.yaml:41:3" in text  # each finding's location
-    assert "missed: missing-feature-store, training-serving-skew" in text
+    assert "missed: training-serving-skew, missing-feature-store" in text
+    assert "Provisional" in text and "capped at 60%" in text.lower()
     assert "Raised <cost> & privacy" in text and "2/3" in text  # the interviewer's score and comment
     assert "Clarified the problem" in text.split("Unscored manual criteria")[1]
 

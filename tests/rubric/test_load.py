@@ -7,7 +7,28 @@ import pytest
 from designgrade.loader import load_text
 from designgrade.rubric.load import RubricError, builtin_rubrics, load_rubric, parse_rubric
 
-from .test_score import RUBRIC
+RUBRIC = """
+rubric: 1
+id: tiny
+title: Tiny
+sections:
+  - id: first
+    title: First
+    weight: 60
+    criteria:
+      - {id: metrics, title: Metrics, points: 4, partial: true, source: s,
+         rules: [missing-offline-metrics, missing-online-metrics]}
+      - {id: guard, title: Guardrails, points: 2, rules: [no-guardrail-metrics], source: s}
+      - {id: talk, title: Communication, points: 4, manual: true, source: s}
+  - id: second
+    title: Second
+    weight: 40
+    criteria:
+      - {id: monitoring, title: Monitoring, points: 1, rules: [no-monitoring], source: s}
+bars:
+  L5: {min_score: 70, must_pass: [monitoring]}
+  L6: {min_score: 90, must_pass: [monitoring, guard]}
+"""
 
 
 def problems(text: str) -> list[str]:
@@ -54,6 +75,11 @@ def test_malformed_rubrics_report_position_and_hint(change, expected):
     assert any(expected in line for line in lines), lines
     line_no = int(lines[0].split(":")[1])
     assert change[1].split(":")[0].strip("- ") in text.splitlines()[line_no - 1] or line_no >= 1
+
+
+def test_a_retired_or_proposed_name_is_accepted_as_an_alias():
+    rubric = parse_rubric(load_text(RUBRIC.replace("rules: [no-monitoring]", "rules: [model-not-trained]")), "r.yaml")
+    assert rubric.sections[1].criteria[0].rules == ["model-not-trained"]
 
 
 def test_bar_cannot_require_a_higher_level_criterion():
