@@ -12,6 +12,7 @@ import errno
 import ipaddress
 import os
 import socket
+import threading
 from typing import Any, Optional
 
 from . import ServeError
@@ -43,10 +44,23 @@ class Prepared:
             shown = f"[{shown}]"
         return f"http://{shown}:{self.port}/"
 
+    def warm_up(self) -> None:
+        """Load the rubrics and the drawing code before the first keystroke needs them."""
+        try:
+            from ..starter import starter
+
+            playground = self.app.state.playground
+            for rubric in ("l5", "l6"):
+                playground.rubric(rubric)
+            playground.update(starter("fraud_detection"))
+        except Exception:  # noqa: BLE001 - the first real update reports any problem itself
+            pass
+
     def run(self) -> None:
         """Serve until Ctrl-C or SIGTERM (uvicorn handles both and shuts down cleanly)."""
         import uvicorn
 
+        threading.Thread(target=self.warm_up, name="designgrade-warm-up", daemon=True).start()
         config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
                                 timeout_graceful_shutdown=3)
         server = uvicorn.Server(config)

@@ -225,7 +225,7 @@
       setStatus(`line ${p.line}:${p.column}: ${p.message}`, "bad");
     } else {
       const server = data.timings ? Math.round(data.timings.total_ms) : null;
-      setStatus(`up to date · ${server !== null ? server + " ms on the server, " : ""}${Math.round(elapsed)} ms in all`, "good");
+      setStatus(`up to date${server !== null ? ` · ${server} ms on the server` : ""}`, "good");
     }
     showDiagram(data);
     showFindings(data);
@@ -310,7 +310,8 @@
     }
     list.replaceChildren(...items);
     const c = data.counts || { error: 0, warning: 0, info: 0 };
-    let summary = `${c.error} errors, ${c.warning} warnings, ${c.info} info at ${data.level || "?"}`;
+    const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    let summary = `${plural(c.error, "error")}, ${plural(c.warning, "warning")}, ${c.info} info at ${data.level || "?"}`;
     if (data.acknowledged) summary += `; ${data.acknowledged} acknowledged`;
     if (data.hidden) summary += `; ${data.hidden} more above ${data.level} (pick a higher level to see them)`;
     if (data.parse_error) summary = "The YAML does not parse: " + `line ${data.parse_error.line}:${data.parse_error.column}: ${data.parse_error.message}`;
