@@ -487,3 +487,45 @@ def test_flows_last_helper_keeps_the_design():
     moved = flows_last(text)
     assert moved.rstrip().splitlines()[-1].startswith("  - ")
     assert [f.code for f in lint_text(moved).findings] == [f.code for f in lint_text(text).findings]
+
+
+def test_the_docs_show_the_playground():
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "designgrade serve examples/" in readme and "docs/img/serve.png" in readme
+    assert (root / "docs" / "img" / "serve.png").is_file()
+    guide = (root / "docs" / "serve.md").read_text(encoding="utf-8")
+    from designgrade.serve.app import CSP
+
+    assert " ".join(CSP.split()) in " ".join(guide.replace("`", "").split())  # the CSP as served
+
+
+def test_the_bench_runs(tmp_path):
+    import subprocess
+    import sys
+
+    needs_graphviz()
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "bench" / "serve_bench.py"), "--repeat", "2", "--peer-repeat",
+                           "1", str(EXAMPLES / "flawed" / "no-monitoring.yaml")],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode in (0, 1), done.stderr
+    assert "no-monitoring.yaml" in done.stdout and "goal <= 150 ms" in done.stdout
+
+
+def test_the_wheel_ships_the_page(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",
+                    str(tmp_path), str(root)], check=True, capture_output=True, timeout=300)
+    (built,) = tmp_path.glob("designgrade-*.whl")
+    names = set(zipfile.ZipFile(built).namelist())
+    for name in ("designgrade/serve/app.py", "designgrade/serve/static/app.js", "designgrade/serve/static/app.css",
+                 "designgrade/serve/templates/index.html.j2"):
+        assert name in names
+    meta = next(n for n in names if n.endswith("METADATA"))
+    text = zipfile.ZipFile(built).read(meta).decode()
+    assert "Requires-Dist: starlette" in text and "Requires-Dist: uvicorn" in text
