@@ -197,3 +197,14 @@ def test_a_design_over_the_diagram_flow_cap_gets_a_note_not_graphviz(tmp_path, m
     batch.write_reports([str(subs / "alice.yaml")], load_rubric("l6"), {}, tmp_path / "out", ("md",), 1, timeout=None)
     text = (tmp_path / "out" / "alice.md").read_text()
     assert "flows are more than a report can show (5)" in text and "```mermaid" not in text
+
+
+def test_output_to_a_full_device_is_one_line(tmp_path):
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "designgrade", "lint", str(FLAWED)], stdout=full,
+                                stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                                timeout=60)
+    assert result.returncode == 2 and "no space left on device" in result.stderr
+    no_internal_error(result.stderr)
