@@ -80,12 +80,8 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="Print each finding's fix under it (text format).")
 @click.option("--show-config", is_flag=True,
               help="Print which config file (designgrade.toml, pyproject.toml) applies to each design, and stop.")
-@click.option("--rubric", "rubric_name", metavar="l5|l6|FILE",
-              help="Also score each design against this rubric, as `grade` does: the score, each bar and what "
-                   "blocks it (text and json).")
 def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
-         fmt: str, fail_on: Optional[str], show_fixes: bool, show_config: bool = False,
-         rubric_name: Optional[str] = None) -> None:
+         fmt: str, fail_on: Optional[str], show_fixes: bool, show_config: bool = False) -> None:
     """Check designs like a code linter.
 
     PATHS are design files or folders (every *.yaml / *.yml below them).
@@ -93,7 +89,6 @@ def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], 
     \b
     Examples:
       designgrade lint design.yaml
-      designgrade lint design.yaml --rubric l6      findings, then the score and the bars
       designgrade lint designs/ --level L6 --format json
       designgrade lint design.yaml --ignore no-autoscaling,monitoring
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable file or usage error.
@@ -102,58 +97,8 @@ def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], 
         _show_config(paths)
         return
     reports, fail_on = _lint_all(paths, level, select, ignore, fail_on)
-    scores = _lint_scores(reports, rubric_name) if fmt in ("text", "json") else None
-    if fmt == "json" and scores is not None:
-        from .report import json_format
-
-        click.echo(json_format.render(reports, [s and s.to_dict() for s in scores]), nl=False)
-    else:
-        click.echo(_format_lint(reports, fmt, show_fixes), nl=False)
-        if scores is not None:
-            click.echo(_score_text(reports, scores), nl=False)
+    click.echo(_format_lint(reports, fmt, show_fixes), nl=False)
     sys.exit(_exit_code(reports, fail_on))
-
-
-def _lint_scores(reports: list[Any], rubric_name: Optional[str]) -> Optional[list[Any]]:
-    """Each design's score as `grade` computes it (rules at the rubric's highest bar, whatever --level
-    shows), against --rubric or the config's `rubric`; None when neither names one."""
-    from .rubric.load import RubricError, load_rubric
-
-    cache: dict[Any, Any] = {}
-    names = [rubric_name or _config_for(r.file, cache).rubric for r in reports]
-    if not any(names):
-        return None
-    from .grading import grade_file
-
-    rubrics: dict[str, Any] = {}
-    scores: list[Any] = []
-    for report, name in zip(reports, names):
-        if not name or report.unreadable:
-            scores.append(None)
-            continue
-        if name not in rubrics:
-            try:
-                rubrics[name] = load_rubric(name)
-            except RubricError as exc:
-                raise UsageProblem(f"{exc.lines()[0]} (run: designgrade check-rubric {name})") from None
-        scores.append(grade_file(report.file, rubrics[name]).score)
-    return scores
-
-
-def _score_text(reports: list[Any], scores: list[Any]) -> str:
-    from .report.grade_text import score_lines
-    from .textsafe import terminal
-
-    lines: list[str] = []
-    for report, score in zip(reports, scores):
-        if score is None:
-            continue
-        lines += ["", f"{terminal(report.file)}: score against rubric {terminal(score.rubric)}"]
-        lines += score_lines(score)
-    if lines:
-        lines += ["", "The score counts every rule up to the rubric's highest bar, whatever --level shows; "
-                      "'designgrade rubrics show RUBRIC' lists what each criterion asks."]
-    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def _expand(paths: Sequence[str]) -> list[str]:
