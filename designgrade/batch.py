@@ -488,8 +488,12 @@ def write_reports(files: Sequence[str], rubric: Any, scores: dict[str, Any], out
                   fmts: Sequence[str], jobs: Optional[int] = None,
                   on_progress: Optional[Callable[[int, int, str], None]] = None,
                   compare: Optional[Sequence[Any]] = None, timeout: Optional[float] = DEFAULT_TIMEOUT,
-                  on_wait: Optional[Callable[[str], None]] = None) -> list[Any]:
+                  on_wait: Optional[Callable[[str], None]] = None,
+                  not_designs: Sequence[tuple[str, str]] = ()) -> list[Any]:
     """Grade ``files`` and write their reports and the summary into ``out_dir``.
+
+    ``not_designs``: (file, reason) of the YAML files found beside them that are plainly not
+    designs; they get a row in index.html and summary.csv and are never graded.
 
     Returns the Graded results in input order (without parse trees). ``compare``: the
     submissions of an earlier results.jsonl (report.summary.load_results), for compare.csv
@@ -521,7 +525,7 @@ def write_reports(files: Sequence[str], rubric: Any, scores: dict[str, Any], out
 
         try:
             results = grade_all(jobs_list, rubric, fmts, out, jobs, timeout, advance)
-            _write_summary(out, names, results, fmts, rubric, compare)
+            _write_summary(out, names, results, fmts, rubric, compare, not_designs)
         except WriteError as exc:
             raise BatchError(str(exc)) from None
         finally:
@@ -530,7 +534,7 @@ def write_reports(files: Sequence[str], rubric: Any, scores: dict[str, Any], out
 
 
 def _write_summary(out: Path, names: Sequence[str], results: Sequence[Any], fmts: Sequence[str], rubric: Any,
-                   compare: Optional[Sequence[Any]]) -> None:
+                   compare: Optional[Sequence[Any]], not_designs: Sequence[tuple[str, str]] = ()) -> None:
     from .report import html, summary
 
     primary = next((f for f in ("html", "md", "json", "text") if f in fmts), None)
@@ -540,9 +544,11 @@ def _write_summary(out: Path, names: Sequence[str], results: Sequence[Any], fmts
                  sorted(fmts, key=lambda f: f != primary)}
         rows.append(summary.summary_row(graded, links))
     changes = summary.compare(compare, results) if compare is not None else None
-    write_atomic(out / "index.html", html.render_index(rows, summary.batch_totals(rows), rubric=rubric.id,
-                                                       rubric_title=getattr(rubric, "title", None), changes=changes))
-    write_atomic(out / "summary.csv", summary.summary_csv(rows))
+    others = [summary.not_a_design_row(show_name(file), why) for file, why in not_designs]
+    write_atomic(out / "index.html", html.render_index(rows, summary.batch_totals(rows + others), rubric=rubric.id,
+                                                       rubric_title=getattr(rubric, "title", None), changes=changes,
+                                                       not_designs=others))
+    write_atomic(out / "summary.csv", summary.summary_csv(rows + others))
     write_atomic(out / "results.jsonl",
                  "".join(json_text(json.dumps(g.to_dict(), ensure_ascii=False)) + "\n" for g in results))
     if changes is not None:

@@ -80,8 +80,12 @@ def cli() -> None:
 @click.option("--show-fixes", is_flag=True, help="Print each finding's fix under it (text format).")
 @click.option("--show-config", is_flag=True,
               help="Print which config file (designgrade.toml, pyproject.toml) applies to each design, and stop.")
+@click.option("--rubric", "rubric_name", metavar="l5|l6|FILE",
+              help="Also score each design against this rubric, as `grade` does: the score, each bar and what "
+                   "blocks it (text and json).")
 def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], ignore: tuple[str, ...],
-         fmt: str, fail_on: Optional[str], show_fixes: bool, show_config: bool = False) -> None:
+         fmt: str, fail_on: Optional[str], show_fixes: bool, show_config: bool = False,
+         rubric_name: Optional[str] = None) -> None:
     """Check designs like a code linter.
 
     PATHS are design files or folders (every *.yaml / *.yml below them).
@@ -89,6 +93,7 @@ def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], 
     \b
     Examples:
       designgrade lint design.yaml
+      designgrade lint design.yaml --rubric l6      findings, then the score and the bars
       designgrade lint designs/ --level L6 --format json
       designgrade lint design.yaml --ignore no-autoscaling,monitoring
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 unreadable file or usage error.
@@ -97,18 +102,89 @@ def lint(paths: tuple[str, ...], level: Optional[str], select: tuple[str, ...], 
         _show_config(paths)
         return
     reports, fail_on = _lint_all(paths, level, select, ignore, fail_on)
-    click.echo(_format_lint(reports, fmt, show_fixes), nl=False)
+    scores = _lint_scores(reports, rubric_name) if fmt in ("text", "json") else None
+    if fmt == "json" and scores is not None:
+        from .report import json_format
+
+        click.echo(json_format.render(reports, [s and s.to_dict() for s in scores]), nl=False)
+    else:
+        click.echo(_format_lint(reports, fmt, show_fixes), nl=False)
+        if scores is not None:
+            click.echo(_score_text(reports, scores), nl=False)
     sys.exit(_exit_code(reports, fail_on))
 
 
-def _expand(paths: Sequence[str]) -> list[str]:
-    from .engine import expand_paths
+def _lint_scores(reports: list[Any], rubric_name: Optional[str]) -> Optional[list[Any]]:
+    """Each design's score as `grade` computes it (rules at the rubric's highest bar, whatever --level
+    shows), against --rubric or the config's `rubric`; None when neither names one."""
+    from .rubric.load import RubricError, load_rubric
+
+    cache: dict[Any, Any] = {}
+    names = [rubric_name or _config_for(r.file, cache).rubric for r in reports]
+    if not any(names):
+        return None
+    from .grading import grade_file
+
+    rubrics: dict[str, Any] = {}
+    scores: list[Any] = []
+    for report, name in zip(reports, names):
+        if not name or report.unreadable:
+            scores.append(None)
+            continue
+        if name not in rubrics:
+            try:
+                rubrics[name] = load_rubric(name)
+            except RubricError as exc:
+                raise UsageProblem(_rubric_problem(exc, name)) from None
+        scores.append(grade_file(report.file, rubrics[name]).score)
+    return scores
+
+
+def _rubric_problem(exc: Any, name: str) -> str:
+    """The first problem of a rubric that does not load; a file's full list is one command away."""
+    from .textsafe import terminal
+
+    first = terminal(exc.lines()[0])
+    more = f" (designgrade check-rubric {terminal(name)} lists every problem)" if os.path.isfile(name) else ""
+    return first + more
+
+
+def _score_text(reports: list[Any], scores: list[Any]) -> str:
+    from .report.grade_text import score_lines
+    from .textsafe import terminal
+
+    lines: list[str] = []
+    for report, score in zip(reports, scores):
+        if score is None:
+            continue
+        lines += ["", f"{terminal(report.file)}: score against rubric {terminal(score.rubric)}"]
+        lines += score_lines(score)
+    if lines:
+        lines += ["", "The score counts every rule up to the rubric's highest bar, whatever --level shows; "
+                      "'designgrade rubrics show RUBRIC' lists what each criterion asks."]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _expand(paths: Sequence[str], others: Optional[list[tuple[str, str]]] = None) -> list[str]:
+    """The designs PATHS name. YAML files in a folder that are plainly not designs go into
+    ``others`` when given, else each gets a note; they are never dropped in silence."""
+    from .engine import scan_paths
+    from .textsafe import terminal
 
     notes: list[str] = []
-    files = expand_paths(paths, notes)
+    files, not_designs = scan_paths(paths, notes)
     for note in notes:
         _note(note)
+    if others is not None:
+        others.extend(not_designs)
+    else:
+        for file, why in not_designs:
+            _note(terminal(f"skipped {file}: not a design ({why}); name the file to check it anyway"))
     if not files:
+        if not_designs:
+            raise UsageProblem(f"no designs under {', '.join(paths)}: {len(not_designs)} YAML file"
+                               f"{'s' if len(not_designs) != 1 else ''} found, none a design "
+                               "(a design has components and flows)")
         raise UsageProblem(f"no *.yaml or *.yml files under {', '.join(paths)}")
     return files
 
@@ -270,7 +346,8 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
         scores = load_scores(scores_path, rubric) if scores_path else {}
     except RubricError as exc:
         raise UsageProblem("\n".join(exc.lines())) from None
-    files = _expand(paths)
+    not_designs: list[tuple[str, str]] = []
+    files = _expand(paths, not_designs)
     try:
         assigned, unmatched = assign_scores(scores, files)
     except RubricError as exc:
@@ -309,7 +386,7 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
             try:
                 results = write_reports(files, rubric, scores, out_dir, fmts or ("html", "md", "json"), jobs,
                                         on_progress=bar.advance if bar else None, compare=earlier,
-                                        timeout=budget, on_wait=_note)
+                                        timeout=budget, on_wait=_note, not_designs=not_designs)
             finally:
                 if bar:
                     bar.close()
@@ -323,6 +400,9 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
             line += f"; {totals['unreadable']} unreadable"
         if totals["timed_out"]:
             line += f" ({totals['timed_out']} over the {timeout:g} s budget)"
+        if not_designs:
+            line += f"; {len(not_designs)} not a design (listed, not graded)"
+        _echo_not_designs(not_designs)
         click.echo(f"{line}; reports in {os.path.join(out_dir, 'index.html')}")
     else:
         fmt = fmts[-1] if fmts else "text"
@@ -338,15 +418,24 @@ def grade(paths: tuple[str, ...], rubric_name: str, scores_path: Optional[str], 
 
             from .textsafe import json_text
 
-            click.echo(json_text(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False)))
+            listed = [r.to_dict() for r in results] + [
+                {"file": show_name(f), "not_a_design": why} for f, why in not_designs]
+            click.echo(json_text(json.dumps(listed, indent=2, ensure_ascii=False)))
         else:
             from .report import grade_text
 
-            click.echo(grade_text.render(results), nl=False)
+            click.echo(grade_text.render(results, [(show_name(f), why) for f, why in not_designs]), nl=False)
             if earlier is not None:
                 click.echo("")
             echo_compare(results)
     sys.exit(_exit_code([r.report for r in results], fail_on.lower()))
+
+
+def _echo_not_designs(not_designs: Sequence[tuple[str, str]]) -> None:
+    from .textsafe import show_name, terminal
+
+    for file, why in not_designs:
+        click.echo(terminal(f"{show_name(file)}: not a design ({why}); not graded"))
 
 
 class _ProgressBar:
@@ -385,14 +474,16 @@ class _ProgressBar:
                    "regression, forecasting, eta, content_moderation, anomaly_detection, llm_rag, "
                    "llm_assistant or other.")
 @click.option("--title", default="", help="The design's title.")
+@click.option("--level", type=LEVEL_CHOICE, default="L5", show_default=True,
+              help="The level you prepare for; lint judges the design at it.")
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-def init(file: str, task: str, title: str, force: bool) -> None:
+def init(file: str, task: str, title: str, force: bool, level: str = "L5") -> None:
     """Write a commented starter design for a task.
 
     \b
     Examples:
       designgrade init design.yaml --task recommendation
-      designgrade init fraud.yaml --task fraud_detection --title "Card fraud"
+      designgrade init fraud.yaml --task fraud_detection --title "Card fraud" --level L6
     Lint the result: each finding is a to-do, not a structure error.
     """
     from pathlib import Path
@@ -415,24 +506,49 @@ def init(file: str, task: str, title: str, force: bool) -> None:
     if not target.parent.is_dir():
         raise UsageProblem(f"cannot write {file}: the folder {target.parent} does not exist")
     schema = target.parent / "design.schema.json"
-    text = starter(task, title, schema.name if schema.exists() else None)
+    text = starter(task, title, schema.name if schema.exists() else None, level.upper())
     try:
         write_atomic(target, text)
     except WriteError as exc:
         raise UsageProblem(str(exc)) from None
-    click.echo(f"wrote {file}: a starter {task} design; next: designgrade lint {file}")
+    click.echo(f"wrote {file}: a starter {task} design at {level.upper()}; next: designgrade lint {file}")
 
 
 @cli.command()
-def rubrics() -> None:
-    """List the built-in rubrics with their sections, weights and bars.
+@click.argument("words", nargs=-1, metavar="[show] [RUBRIC]")
+@click.option("--format", "fmt", type=click.Choice(["text", "md"]), default="text", show_default=True,
+              help="md: Markdown, for study notes.")
+def rubrics(words: tuple[str, ...], fmt: str) -> None:
+    """List the built-in rubrics, or show one as study material.
+
+    `rubrics show RUBRIC` lists its sections and weights, each criterion with its level,
+    points, rules and (for manual criteria) what earns the points, and what each bar adds
+    over the one below it. RUBRIC is l5, l6 or a rubric file.
 
     \b
-    Example:
+    Examples:
       designgrade rubrics
+      designgrade rubrics show l6
+      designgrade rubrics show l6 --format md > l6-rubric.md
     """
-    from .rubric.load import builtin_rubrics
+    from .rubric.load import RubricError, builtin_rubrics, load_rubric
+    from .textsafe import terminal
 
+    if words and words[0] == "show":
+        words = words[1:]
+        if not words:
+            raise UsageProblem("name the rubric to show: designgrade rubrics show l6 (or l5, or a rubric file)")
+    if len(words) > 1:
+        raise UsageProblem(f"one rubric at a time, not {len(words)}: designgrade rubrics show l6")
+    if words:
+        from .report.rubric_text import show_text
+
+        try:
+            rubric = load_rubric(words[0])
+        except RubricError as exc:
+            raise UsageProblem(_rubric_problem(exc, words[0])) from None
+        click.echo(terminal(show_text(rubric, markdown=fmt == "md"), keep_newlines=True), nl=False)
+        return
     for rubric in builtin_rubrics():
         click.echo(f"{rubric.id}: {rubric.title}")
         for section in rubric.sections:
@@ -441,6 +557,7 @@ def rubrics() -> None:
                        f" ({manual} manual)  {section.title}")
         for level, bar in rubric.bars.items():
             click.echo(f"  bar {level}: at least {bar.min_score:g}% and must pass {', '.join(bar.must_pass)}")
+        click.echo(f"  designgrade rubrics show {rubric.id}: every criterion, its rules and what each bar adds")
         click.echo("")
 
 
@@ -483,26 +600,92 @@ def rules(fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("rule")
-def explain(rule: str) -> None:
-    """Explain a rule (by slug or code): what, why, bad and good YAML, sources.
+@click.argument("name", metavar="RULE|CRITERION")
+def explain(name: str) -> None:
+    """Explain a rule (by slug or code) or a rubric criterion (by id).
+
+    A rule: what it checks, when it applies, what satisfies it, why, bad and good YAML,
+    sources. A criterion: its rubric, level, points, rules or manual guidance.
 
     \b
-    Example:
+    Examples:
       designgrade explain DG301
+      designgrade explain training-serving-skew
+      designgrade explain feedback-loops
     """
     from .catalog import explain_text
     from .registry import all_rules, find_rule
 
-    found = find_rule(rule)
-    if found is None:
-        import difflib
+    found = find_rule(name)
+    if found is not None:
+        click.echo(explain_text(found))
+        return
+    from .rubric.load import builtin_rubrics
+    from .rubric.study import criterion_ids, find_criterion
 
-        names = [r.slug for r in all_rules()] + [r.code for r in all_rules()]
-        close = difflib.get_close_matches(rule, names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else "; 'designgrade rules' lists them"
-        raise UsageProblem(f"no rule '{rule}'{hint}")
-    click.echo(explain_text(found))
+    views = find_criterion(name.strip().lower())
+    if views:
+        from .report.rubric_text import criterion_text
+
+        click.echo(criterion_text(views, {r.id: r for r in builtin_rubrics()}), nl=False)
+        return
+    import difflib
+
+    from .textsafe import terminal
+
+    names = [r.slug for r in all_rules()] + [r.code for r in all_rules()] + criterion_ids()
+    close = difflib.get_close_matches(name, names, n=1)
+    hint = (f"; did you mean '{close[0]}'?" if close
+            else "; 'designgrade rules' lists the rules, 'designgrade rubrics show l6' the criteria")
+    raise UsageProblem(f"no rule or rubric criterion '{terminal(name)}'{hint}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--level", type=LEVEL_CHOICE, default="L6", show_default=True,
+              help="Ask what an interviewer asks at this level.")
+@click.option("-n", "count", type=click.IntRange(1, 50), default=8, show_default=True, help="How many questions.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True)
+def drill(file: str, level: str, count: int, fmt: str) -> None:
+    """The follow-up questions a senior interviewer would ask of this design.
+
+    Each question is asked only when the design's facts make it fair (a store on the
+    request path, streamed features, new items, delayed labels...), names the design's
+    own components, and comes with what a strong answer covers and a source. Most
+    important first.
+
+    \b
+    Examples:
+      designgrade drill design.yaml
+      designgrade drill design.yaml --level L5 -n 5
+      designgrade drill design.yaml --format md >> study-notes.md
+    """
+    import json
+
+    from .drill import drill as ask
+    from .report.drill_text import drill_text
+    from .engine import Options, lint as lint_file
+    from .textsafe import json_text, show_name, terminal
+
+    if not os.path.isfile(file):
+        raise UsageProblem(f"{terminal(file)}: no such file; give a design YAML file")
+    report = lint_file(file, Options(level=level.upper()))
+    if report.unreadable or report.analysis is None:
+        first = report.findings[0] if report.findings else None
+        where = f":{first.line}:{first.column}" if first else ""
+        why = f": {first.message}" if first else ""
+        click.echo(terminal(f"{show_name(file)}{where}: cannot drill a design that is not readable{why}; "
+                            f"run: designgrade lint {show_name(file)}"), err=True)
+        sys.exit(2)
+    questions = ask(report.analysis, report.findings, level=level.upper(), limit=count)
+    if fmt == "json":
+        click.echo(json_text(json.dumps({"file": show_name(file), "title": report.title, "level": level.upper(),
+                                          "questions": [q.to_dict() for q in questions]},
+                                         indent=2, ensure_ascii=False)))
+        return
+    title = report.title or show_name(file)
+    text = drill_text(title, questions, markdown=fmt == "md")
+    click.echo(terminal(text, keep_newlines=True), nl=False)
 
 
 @cli.command()
@@ -573,6 +756,18 @@ def render(file: str, out: Optional[str], fmt: Optional[str], findings: bool, le
     if out is None and result is not None:
         text = result if isinstance(result, str) else result.decode("utf-8")
         click.echo(text if text.endswith("\n") else text + "\n", nl=False)
+        return
+    if out is not None:
+        from .render import format_for
+        from .textsafe import terminal
+
+        try:
+            kind = fmt or ("mermaid" if out.lower().endswith(".md") else format_for(out))
+        except RenderError:
+            kind = fmt or "diagram"
+        size = os.path.getsize(out) if os.path.isfile(out) else 0
+        what = "with its findings drawn" if findings else "without findings"
+        click.echo(terminal(f"wrote {out}: the {kind} diagram of {file}, {what} ({size:,} bytes)"))
 
 
 @cli.command()

@@ -3,7 +3,7 @@
 The file nearest to the design, walking up from its folder, wins; the walk stops at the
 repository root (the folder holding ``.git``) or the home folder, so a config file in
 some folder above the project never applies by surprise. Options given on the command
-line win over the file. Keys: ``select``, ``ignore``, ``level``, ``fail-on``.
+line win over the file. Keys: ``select``, ``ignore``, ``level``, ``fail-on``, ``rubric``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple, Optional
 
-KEYS = ("select", "ignore", "level", "fail-on")
+KEYS = ("select", "ignore", "level", "fail-on", "rubric")
 MAX_CONFIG_BYTES = 1024 * 1024  # a config is a few lines; this keeps a FIFO or a huge file out
 
 
@@ -27,6 +27,7 @@ class Config(NamedTuple):
     fail_on: Optional[str] = None
     source: Optional[str] = None  # the file the values came from; None: no file applies
     searched: tuple[str, str] = ("", "")  # (first folder, last folder) the search looked in
+    rubric: Optional[str] = None  # lint scores against it: a built-in name or a path relative to the file
 
 
 def find_config(design_path: str | Path, cache: Optional[dict[Path, Config]] = None) -> Config:
@@ -126,4 +127,12 @@ def _read(path: Path, table: Optional[tuple[str, ...]]) -> Optional[Config]:
     fail_on = data.get("fail-on")
     if fail_on is not None and (not isinstance(fail_on, str) or fail_on.lower() not in ("error", "warning", "info")):
         raise ConfigError(f"{path}: fail-on must be error, warning or info, not {fail_on!r}")
-    return Config(names("select"), names("ignore"), level and level.upper(), fail_on and fail_on.lower(), str(path))
+    rubric = data.get("rubric")
+    if rubric is not None:
+        if not isinstance(rubric, str) or not rubric.strip():
+            raise ConfigError(f"{path}: rubric must be a built-in rubric (l5, l6) or a rubric file, not {rubric!r}")
+        # A file is named relative to the config that names it, as a project expects.
+        if rubric.lower() not in ("l5", "l6"):
+            rubric = str(path.parent / rubric)
+    return Config(names("select"), names("ignore"), level and level.upper(), fail_on and fail_on.lower(), str(path),
+                  rubric=rubric)

@@ -336,9 +336,10 @@ def upstream_change(a: "Analysis", fired: set[str]) -> Iterable[Question]:
 def threshold(a: "Analysis", fired: set[str]) -> Iterable[Question]:
     if not a.imbalance or not a.models:
         return
+    model = a.models[0].name
     yield Question("threshold",
-                   f"{a.imbalance}: how do you set the decision threshold, and who decides the trade-off between "
-                   f"false positives and misses as the base rate moves?",
+                   f"The positives '{model}' looks for are rare: how do you set its decision threshold, and who "
+                   f"decides the trade-off between false positives and misses as the base rate moves?",
                    ("a cost-based or capacity-based threshold", "precision and recall at that threshold, by slice",
                     "re-checking the threshold when the base rate or the model changes"),
                    "CH, class imbalance; SEED pillar 1", "L5", 5, ())
@@ -415,28 +416,6 @@ def drill(analysis: Optional["Analysis"], findings: Iterable[Any] = (), *, level
         seen_text.add(q.text)
         picked.append(q)
     return picked if limit is None else picked[:limit]
-
-
-def drill_text(title: str, questions: list[Question], *, markdown: bool = False) -> str:
-    """The questions as text (one block each) or Markdown (for study notes)."""
-    out: list[str] = []
-    if markdown:
-        from .report.markdown import md
-
-        out += [f"# Follow-up questions: {md(title)}", ""]
-        for n, q in enumerate(questions, 1):
-            out += [f"{n}. **{md(_sentence(q.text))}**", f"   - A strong answer covers: {md('; '.join(q.covers))}.",
-                    f"   - Source: {md(q.source)} ({q.level})", ""]
-        if not questions:
-            out.append("No follow-up question: the design has no model to ask about.")
-    else:
-        out.append(f"Follow-up questions for {title}:")
-        for n, q in enumerate(questions, 1):
-            out += ["", f"{n}. {_sentence(q.text)}", f"   covers: {'; '.join(q.covers)}",
-                    f"   source: {q.source} ({q.level})"]
-        if not questions:
-            out.append("  none: the design has no model to ask about")
-    return "\n".join(out).rstrip() + "\n"
 
 
 def _sentence(text: str) -> str:

@@ -77,6 +77,63 @@ def expand_paths(paths: Iterable[str | os.PathLike[str]], notes: Optional[list[s
     return out
 
 
+DESIGN_KEYS = ("designgrade", "components", "flows")
+_DESIGN_KEY_LINE = None
+
+
+def not_a_design(path: str) -> Optional[str]:
+    """Why a YAML file found in a folder is plainly not a design, or None when it may be one.
+
+    Plainly not a design: it reads as YAML and has none of the keys a design starts with
+    (designgrade, components, flows) at its top, like a scores file or a CI config. A file
+    that does not read, or is empty, may be a candidate's broken design and is graded as one.
+    """
+    import re
+
+    global _DESIGN_KEY_LINE
+    if _DESIGN_KEY_LINE is None:
+        _DESIGN_KEY_LINE = re.compile(rb"^[\"']?(?:designgrade|components|flows)[\"']?[ \t]*:", re.M)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 20)
+    except OSError:
+        return None  # reading it for real says what is wrong
+    if _DESIGN_KEY_LINE.search(head):
+        return None  # the common case, without parsing
+    loaded = load_file(path)
+    data = loaded.data
+    if loaded.fatal or data is None:
+        return None
+    if isinstance(data, dict):
+        if any(str(key).strip().lower() in DESIGN_KEYS for key in data):
+            return None
+        keys = [str(k) for k in list(data)[:3]]
+        shown = ", ".join(keys) + (", ..." if len(data) > 3 else "")
+        return f"no designgrade, components or flows key at the top (its keys: {shown})"
+    kind = "list" if isinstance(data, list) else "single value"
+    return f"a YAML {kind}, not a mapping with designgrade, components and flows keys"
+
+
+def scan_paths(paths: Iterable[str | os.PathLike[str]], notes: Optional[list[str]] = None
+               ) -> tuple[list[str], list[tuple[str, str]]]:
+    """(designs, not designs): like expand_paths, but the YAML files found in a folder that are
+    plainly not designs come back apart, each with the reason; a file named explicitly is
+    always a design."""
+    designs: list[str] = []
+    others: list[tuple[str, str]] = []
+    for raw in paths:
+        if Path(raw).is_dir():
+            for found in sorted(_walk(str(raw), notes if notes is not None else [])):
+                why = not_a_design(found)
+                if why is None:
+                    designs.append(found)
+                else:
+                    others.append((found, why))
+        else:
+            designs.append(str(raw))
+    return designs, others
+
+
 def _walk(root: str, notes: list[str]) -> list[str]:
     from .fileio import kind_of, os_reason
     from .textsafe import show_name
@@ -179,6 +236,8 @@ def lint_loaded(name: str, loaded: Loaded, options: Options) -> Report:
             fired.add(rule.slug)
             if level_rank(rule.level) > level_rank(level):
                 report.hidden += 1
+                if report.hidden_level is None or level_rank(rule.level) > level_rank(report.hidden_level):
+                    report.hidden_level = rule.level
                 continue
             line, column = position(violation.path)
             finding = _finding(rule, violation.message, line, column, violation.component,

@@ -82,6 +82,7 @@ class Report:
         self.level = level
         self.findings: list[Finding] = findings if findings is not None else []
         self.hidden = hidden  # findings above the effective level, reported as a count
+        self.hidden_level: Optional[str] = None  # the lowest level that shows all of them
         self.unreadable = unreadable  # the file could not be read as YAML at all
         self.design = design  # the validated design graph, for grading and rendering
         self.source = source  # the loaded file (positions), for findings added after lint
@@ -108,5 +109,6 @@ class Report:
             "level": self.level,
             "findings": [f.to_dict() for f in self.findings],
             "hidden": self.hidden,
+            "hidden_level": self.hidden_level,
             "outcomes": {slug: r.to_dict() for slug, r in self.outcomes.items()},
         }

@@ -42,9 +42,15 @@ def score_lines(score: Any) -> list[str]:
                      f"{', '.join(cap['by'])}")
     verdicts = " · ".join(f"{level} {score.verdict[level]}" + ("*" if score.bars[level].get("provisional") else "")
                           for level in score.bars)
-    blocking = score.verdict.get("blocking") or []
-    lines.append(f"  verdict: {verdicts}" + (f"   blocking: {', '.join(blocking)}" if blocking else ""))
+    lines.append(f"  verdict: {verdicts}")
+    errors = {c.id: c.errors for s in score.sections for c in s.criteria}
     for level, bar in score.bars.items():
+        if score.verdict.get(level) == "meets":
+            continue
+        held = bar.get("blocking_criteria") or []
+        if held:
+            lines.append(f"    {level} blocked by must-pass " + ", ".join(
+                f"{c} ({', '.join(errors.get(c) or [])})" for c in held))
         if bar["below_min_score"]:
             lines.append(f"    {level}: {bar['percent']}% of the points at that level, below the bar of "
                          f"{_num(bar['min_score'])}%")
@@ -56,14 +62,20 @@ def score_lines(score: Any) -> list[str]:
     missed = [c for s in score.sections for c in s.criteria
               if c.earned is not None and c.earned + 1e-9 < c.points]
     for c in missed:
-        why = ", ".join(c.fired) if c.fired else ("acknowledged: " + ", ".join(c.acknowledged)
-                                                   if c.acknowledged else "manual score")
+        raised = getattr(c, "raised", c.fired)
+        silent = [r for r in c.fired if r not in raised]
+        parts = ([", ".join(raised)] if raised else []) + (
+            [f"no evidence: {', '.join(silent)}"] if silent else [])
+        if c.acknowledged:
+            parts.append("acknowledged: " + ", ".join(c.acknowledged))
+        why = "; ".join(parts) or "manual score"
         lines.append(f"  - {c.id}: {_num(c.earned or 0)}/{_num(c.points)} ({why})")
     if score.manual:
         lines.append(f"  manual scores: {', '.join(score.manual)}")
     if score.unscored:
-        lines.append(f"  unscored manual criteria: {', '.join(score.unscored)} (score them with --scores); "
-                     f"verdicts marked * are provisional")
+        note = ("; verdicts marked * are provisional: these scores could flip them" if score.verdict.get("provisional")
+                else "; they cannot change the verdicts")
+        lines.append(f"  unscored manual criteria: {', '.join(score.unscored)} (score them with --scores){note}")
     if score.maturity is not None:
         m = score.maturity
         if m["level"] is None:
@@ -74,12 +86,15 @@ def score_lines(score: Any) -> list[str]:
     return lines
 
 
-def render(graded: Iterable[Any]) -> str:
+def render(graded: Iterable[Any], not_designs: Iterable[tuple[str, str]] = ()) -> str:
     graded = list(graded)
+    not_designs = list(not_designs)
     lines: list[str] = []
     for item in graded:
         lines.extend(design_block(item))
         lines.append("")
+    for file, why in not_designs:
+        lines += [f"{_clean(file)}: not a design ({_clean(why)}); not graded", ""]
     bars: dict[str, int] = {}
     for item in graded:
         for level in item.score.bars:
@@ -89,5 +104,7 @@ def render(graded: Iterable[Any]) -> str:
         f"{count} meet {level}" for level, count in bars.items())
     if unreadable:
         summary += f"; {unreadable} unreadable"
+    if not_designs:
+        summary += f"; {len(not_designs)} not a design (listed, not graded)"
     lines.append(summary)
     return "\n".join(lines) + "\n"

@@ -204,10 +204,11 @@ def render_report(graded: Any, rubric: Any = None, *, svg: Optional[str] = None,
 
 
 def render_index(rows: Sequence[dict[str, Any]], totals: dict[str, Any], *, rubric: str,
-                 rubric_title: Optional[str] = None, changes: Optional[Sequence[Any]] = None) -> str:
+                 rubric_title: Optional[str] = None, changes: Optional[Sequence[Any]] = None,
+                 not_designs: Sequence[dict[str, Any]] = ()) -> str:
     """index.html: every submission in a table, sortable with a few lines of inline script
     and complete without it. ``changes``: the compare results, aligned with ``rows`` and
-    followed by the removed submissions."""
+    followed by the submissions gone since."""
     sections: list[dict[str, Any]] = []
     levels: list[str] = []
     for row in rows:
@@ -224,9 +225,10 @@ def render_index(rows: Sequence[dict[str, Any]], totals: dict[str, Any], *, rubr
         item["section_by_id"] = {s["id"]: s for s in row["sections"]}
         item["change"] = changes[index] if changes is not None and index < len(changes) else None
         prepared.append(item)
-    removed = [c for c in (changes or [])[len(rows):] if c.status == "removed"]
+    removed = [c for c in (changes or [])[len(rows):] if c.status == "gone"]
     template = environment().get_template("index.html.j2")
     return template.render(
         rows=prepared, totals=totals, rubric=rubric, rubric_title=rubric_title, sections=sections,
         levels=levels, has_compare=changes is not None, removed=removed, csp=INDEX_CSP, version=_version(),
+        not_designs=list(not_designs),
     )

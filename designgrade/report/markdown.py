@@ -108,7 +108,7 @@ def render_report(graded: Any, rubric: Any = None, *, mermaid: Optional[str] = N
         out += [f"> **This submission could not be read**, so it earns no automatic point: {md(d['problem'])}", ""]
     if d.get("provisional"):
         out += [f"\\* Provisional: {len(d['unscored'])} manual criteria are not scored yet ({d['manual_scored']} "
-                f"scored).", ""]
+                f"scored), and their scores could change the verdicts marked so.", ""]
     if d.get("capped"):
         cap = d["capped"]
         out += [f"> Score capped at {num(cap['at'])}% (it would be {num(cap['uncapped'])}%) by a blocker: "

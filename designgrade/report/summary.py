@@ -156,7 +156,7 @@ def design_view(graded: Any, rubric: Any = None) -> dict[str, Any]:
         "manual": manual,
         "unscored": unscored,
         "range": list(score.range) if getattr(score, "range", None) else None,
-        "provisional": bool(score.unscored),
+        "provisional": bool(score.verdict.get("provisional")),
         "capped": getattr(score, "capped", None),
         "feedback": _feedback(score, report),
         "questions": _questions(report, rubric),
@@ -220,8 +220,22 @@ def summary_row(graded: Any, links: Optional[dict[str, str]] = None) -> dict[str
         "timed_out": getattr(graded, "kind", None) == "timeout",  # batch.NotGraded: over its time budget
         "links": dict(links or {}),
         "range": list(score.range) if getattr(score, "range", None) else None,
-        "provisional": bool(score.unscored),
+        "provisional": bool(score.verdict.get("provisional")),
         "manual_scored": _manual_scored(score),
+        "blocking_criteria": list(score.verdict.get("blocking_criteria") or []),
+        "weakest": getattr(score, "weakest", None),
+        "not_a_design": None,
+    }
+
+
+def not_a_design_row(file: str, reason: str) -> dict[str, Any]:
+    """The row of a YAML file in a submissions folder that is plainly not a design (a scores
+    file, a CI config): listed and counted, never graded as a candidate."""
+    return {
+        "file": file, "title": "(not a design)", "untitled": True, "unreadable": False, "points": None,
+        "max": None, "percent": None, "sections": [], "verdicts": {}, "blocking": [], "counts":
+        {s: 0 for s in SEVERITY_ORDER}, "acknowledged": 0, "timed_out": False, "links": {}, "range": None,
+        "provisional": False, "manual_scored": "", "blocking_criteria": [], "weakest": None, "not_a_design": reason,
     }
 
 
@@ -230,8 +244,10 @@ def batch_totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     for row in rows:
         for level, verdict in row["verdicts"].items():
             bars[level] = bars.get(level, 0) + (verdict == "meets")
+    designs = [r for r in rows if not r.get("not_a_design")]
     return {
-        "designs": len(rows),
+        "designs": len(designs),
+        "not_designs": len(rows) - len(designs),
         "meets": bars,
         "unreadable": sum(1 for r in rows if r["unreadable"]),
         "timed_out": sum(1 for r in rows if r.get("timed_out")),
@@ -258,16 +274,27 @@ def summary_csv(rows: Sequence[dict[str, Any]]) -> str:
                 levels.append(level)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "title", "points", "max", "percent", *map(_cell, section_ids), *map(_cell, levels), "blocking",
-                     "errors", "warnings", "info", "acknowledged", "unreadable", "report"])
+    writer.writerow(["file", "title", "status", "points", "max", "percent", *map(_cell, section_ids),
+                     *map(_cell, levels), "provisional", "blocking", "blocking_criteria", "weakest_section",
+                     "manual_scored", "errors", "warnings", "info", "acknowledged", "unreadable", "report"])
     for row in rows:
         by_id = {s["id"]: s for s in row["sections"]}
+        if row.get("not_a_design"):
+            status = "not a design"
+        elif row.get("timed_out"):
+            status = "timed out"
+        else:
+            status = "unreadable" if row["unreadable"] else "graded"
+        weakest = row.get("weakest") or {}
         writer.writerow([
-            _cell(row["file"]), _cell(row["title"]), num(row["points"]), num(row["max"]),
+            _cell(row["file"]), _cell(row["title"]), status,
+            "" if row["points"] is None else num(row["points"]), "" if row["max"] is None else num(row["max"]),
             "" if row["percent"] is None else f"{row['percent']:.1f}",
             *["" if sid not in by_id or not by_id[sid]["max"] else num(by_id[sid]["points"]) for sid in section_ids],
             *[_cell(row["verdicts"].get(level, "")) for level in levels],
-            _cell(" ".join(row["blocking"])),
+            "yes" if row.get("provisional") else "no",
+            _cell(" ".join(row["blocking"])), _cell(" ".join(row.get("blocking_criteria") or [])),
+            _cell(weakest.get("id", "")), _cell(row.get("manual_scored") or ""),
             row["counts"]["error"], row["counts"]["warning"], row["counts"]["info"], row["acknowledged"],
             "yes" if row["unreadable"] else "no",
             _cell(next(iter(row["links"].values()), "")),
@@ -289,6 +316,7 @@ class Earlier:
     points: float
     max: float
     verdicts: dict[str, str]
+    manual: tuple[str, ...] = ()  # the manual criteria the interviewer scored in that run
 
 
 MAX_RESULTS_BYTES = 256 * 1024 * 1024  # a results.jsonl of 10,000 submissions is a few tens of MB
@@ -335,6 +363,7 @@ def load_results(path: str) -> list[Earlier]:
                 file=str(data["file"]), title=None if data.get("title") is None else str(data.get("title")),
                 points=number(score["points"]), max=number(score.get("max") or 0),
                 verdicts={str(k): str(v) for k, v in verdict.items() if k != "blocking" and isinstance(v, str)},
+                manual=tuple(str(m) for m in score.get("manual") or () if isinstance(m, str)),
             ))
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, RecursionError):
             raise CompareError(f"{shown}:{number_}:1: not a designgrade result (one JSON object with 'file' and "
@@ -345,7 +374,7 @@ def load_results(path: str) -> list[Earlier]:
 @dataclass
 class Change:
     file: str
-    status: str  # "changed", "unchanged", "new" or "removed"
+    status: str  # "up", "down", "unchanged", "new" or "gone"
     title: Optional[str] = None
     old_points: Optional[float] = None
     new_points: Optional[float] = None
@@ -353,22 +382,28 @@ class Change:
     new_max: Optional[float] = None
     old_verdicts: dict[str, str] = field(default_factory=dict)
     new_verdicts: dict[str, str] = field(default_factory=dict)
+    old_manual: tuple[str, ...] = ()
+    new_manual: tuple[str, ...] = ()
 
-    @property
-    def same_scale(self) -> bool:
-        return self.old_max is None or self.new_max is None or self.old_max == self.new_max
-
-    def value(self, which: str) -> Optional[float]:
+    def percent(self, which: str) -> Optional[float]:
         points = self.old_points if which == "old" else self.new_points
         maximum = self.old_max if which == "old" else self.new_max
-        if points is None or self.same_scale or not maximum:
-            return points
-        return 100.0 * points / maximum
+        return None if points is None or not maximum else 100.0 * points / maximum
 
     @property
     def delta(self) -> Optional[float]:
-        old, new = self.value("old"), self.value("new")
-        return None if old is None or new is None else round(new, 1) - round(old, 1)
+        """The change of the total in percentage points of the maximum: one unit whether or not the
+        rubric's maximum changed between the runs."""
+        old, new = self.percent("old"), self.percent("new")
+        return None if old is None or new is None else round(round(new, 1) - round(old, 1), 1)
+
+    @property
+    def verdicts_moved(self) -> bool:
+        return self.old_verdicts != self.new_verdicts
+
+    @property
+    def manual_differs(self) -> bool:
+        return self.status not in ("new", "gone") and set(self.old_manual) != set(self.new_manual)
 
 
 def _key(path: str) -> str:
@@ -377,7 +412,7 @@ def _key(path: str) -> str:
 
 def compare(earlier: Sequence[Earlier], graded: Iterable[Any]) -> list[Change]:
     """Per submission, how score and verdicts moved; submissions are matched by path, then
-    by file name when that is unique on both sides. New ones in input order, then removed."""
+    by file name when that is unique on both sides. New ones in input order, then the ones gone."""
     graded = list(graded)
     old_by_key = {_key(e.file): e for e in earlier}
     matched: dict[int, Earlier] = {}
@@ -405,30 +440,31 @@ def compare(earlier: Sequence[Earlier], graded: Iterable[Any]) -> list[Change]:
     for index, item in enumerate(graded):
         score = item.score
         verdicts = {level: score.verdict.get(level, "below") for level in score.bars}
+        manual = tuple(getattr(score, "manual", ()) or ())
         old = matched.get(index)
         if old is None:
             changes.append(Change(item.report.file, "new", item.report.title, new_points=score.points,
-                                  new_max=score.max, new_verdicts=verdicts))
+                                  new_max=score.max, new_verdicts=verdicts, new_manual=manual))
             continue
-        change = Change(item.report.file, "changed", item.report.title, old.points, score.points, old.max,
-                        score.max, old.verdicts, verdicts)
-        if change.delta == 0 and old.verdicts == verdicts:
-            change.status = "unchanged"
+        change = Change(item.report.file, "unchanged", item.report.title, old.points, score.points, old.max,
+                        score.max, old.verdicts, verdicts, old.manual, manual)
+        delta = change.delta or 0.0
+        change.status = "up" if delta > 0 else "down" if delta < 0 else "unchanged"
         changes.append(change)
     for e in earlier:
         if id(e) not in used:
-            changes.append(Change(e.file, "removed", e.title, old_points=e.points, old_max=e.max,
-                                  old_verdicts=e.verdicts))
+            changes.append(Change(e.file, "gone", e.title, old_points=e.points, old_max=e.max,
+                                  old_verdicts=e.verdicts, old_manual=e.manual))
     return changes
 
 
 def _score_text(change: Change, which: str) -> str:
-    if change.status in ("new", "removed"):
-        points = change.new_points if which == "new" else change.old_points
-        maximum = change.new_max if which == "new" else change.old_max
-        return f"{points:.1f}/{num(maximum)}"
-    value = change.value(which)
-    return f"{value:.1f}" + ("" if change.same_scale else "%") if value is not None else "\u2013"
+    points = change.new_points if which == "new" else change.old_points
+    maximum = change.new_max if which == "new" else change.old_max
+    percent = change.percent(which)
+    if points is None:
+        return "\u2013"
+    return f"{num(points)}/{num(maximum)}" + ("" if percent is None else f" ({percent:.1f}%)")
 
 
 def _verdict_moves(change: Change) -> str:
@@ -451,7 +487,8 @@ def _verdicts(verdicts: dict[str, str]) -> str:
 
 
 def compare_lines(changes: Sequence[Change]) -> list[str]:
-    """Text lines for stdout, like ``alice.yaml: 71.5 -> 78.0 (+6.5); L6 below -> meets``."""
+    """Text lines for stdout, like ``alice.yaml: 71.5/100 (71.5%) -> 78/100 (78.0%), +6.5 percentage points;
+    L6 below -> meets``, then a tally that counts every design."""
     from ..textsafe import terminal
 
     lines = []
@@ -459,32 +496,43 @@ def compare_lines(changes: Sequence[Change]) -> list[str]:
         name = terminal(c.file)
         if c.status == "new":
             lines.append(f"new: {name}: {_score_text(c, 'new')}; {_verdicts(c.new_verdicts)}")
-        elif c.status == "removed":
-            lines.append(f"removed: {name}: was {_score_text(c, 'old')}; {_verdicts(c.old_verdicts)}")
+        elif c.status == "gone":
+            lines.append(f"gone: {name}: was {_score_text(c, 'old')}; {_verdicts(c.old_verdicts)}")
         else:
-            scale = "" if c.same_scale else " (percent: the rubrics' maxima differ)"
-            lines.append(f"{name}: {_score_text(c, 'old')} -> {_score_text(c, 'new')} ({c.delta:+.1f}){scale}; "
-                         f"{_verdict_moves(c)}")
-    counted = {s: sum(1 for c in changes if c.status == s) for s in ("changed", "unchanged", "new", "removed")}
-    up = sum(1 for c in changes if c.delta is not None and c.delta > 0)
-    down = sum(1 for c in changes if c.delta is not None and c.delta < 0)
-    lines.append(f"compared {counted['changed'] + counted['unchanged']} submissions: {up} up, {down} down, "
-                 f"{counted['unchanged']} unchanged; {counted['new']} new, {counted['removed']} removed")
+            lines.append(f"{name}: {_score_text(c, 'old')} -> {_score_text(c, 'new')}, "
+                         f"{c.delta or 0.0:+.1f} percentage points; {_verdict_moves(c)}")
+    counted = {s: sum(1 for c in changes if c.status == s) for s in ("up", "down", "unchanged", "new", "gone")}
+    moved = sum(1 for c in changes if c.status in ("up", "down", "unchanged") and c.verdicts_moved)
+    lines.append(f"compared {len(changes)} designs: {counted['up']} up, {counted['down']} down, "
+                 f"{counted['unchanged']} unchanged, {counted['new']} new, {counted['gone']} gone"
+                 + (f"; {moved} changed a verdict" if moved else ""))
+    differ = [c for c in changes if c.manual_differs]
+    if differ:
+        lines.append(f"warning: the manual scores differ between the runs for {len(differ)} design"
+                     f"{'s' if len(differ) != 1 else ''} (e.g. {terminal(differ[0].file)}: "
+                     f"{len(differ[0].old_manual)} manual criteria scored before, {len(differ[0].new_manual)} now); "
+                     "part of the change comes from the scores file, not the designs: pass the same --scores")
     return lines
 
 
 def compare_csv(changes: Sequence[Change]) -> str:
+    """Per design: points and maximum of each run, both as percent, and the change in percentage points."""
     levels = sorted({level for c in changes for level in (*c.old_verdicts, *c.new_verdicts)})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "title", "status", "old_points", "new_points", "delta", "old_max", "new_max",
+    writer.writerow(["file", "title", "status", "old_points", "old_max", "old_percent", "new_points", "new_max",
+                     "new_percent", "change_percentage_points", "manual_scores_differ",
                      *[_cell(f"{level}_old") for level in levels], *[_cell(f"{level}_new") for level in levels]])
+
+    def cell(value: Optional[float], percent: bool = False) -> str:
+        return "" if value is None else (f"{value:.1f}" if percent else num(value))
+
     for c in changes:
         writer.writerow([
-            _cell(c.file), _cell(c.title or ""), c.status, num(c.old_points) if c.old_points is not None else "",
-            num(c.new_points) if c.new_points is not None else "",
-            "" if c.delta is None else f"{c.delta:+.1f}",
-            "" if c.old_max is None else num(c.old_max), "" if c.new_max is None else num(c.new_max),
+            _cell(c.file), _cell(c.title or ""), c.status,
+            cell(c.old_points), cell(c.old_max), cell(c.percent("old"), True),
+            cell(c.new_points), cell(c.new_max), cell(c.percent("new"), True),
+            "" if c.delta is None else f"{c.delta:+.1f}", "yes" if c.manual_differs else "no",
             *[_cell(c.old_verdicts.get(level, "")) for level in levels],
             *[_cell(c.new_verdicts.get(level, "")) for level in levels],
         ])

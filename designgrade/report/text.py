@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-from ..findings import Finding, Report
+from ..findings import Finding, Report, level_rank
 
 _COLORS = {"error": "\x1b[31m", "warning": "\x1b[33m", "info": "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -48,7 +48,8 @@ def summary_line(reports: list[Report], level: Optional[str] = None) -> str:
         text += f" ({acknowledged} acknowledged as trade-offs)"
     if hidden:
         levels = "/".join(sorted({r.level for r in reports}))
-        text += f"; {hidden} more above level {levels} hidden (--level L7 shows them)"
+        shows = max((r.hidden_level for r in reports if r.hidden_level), key=level_rank, default="L7")
+        text += f"; {hidden} more above level {levels} hidden (--level {shows} shows them)"
     return text
 
 

@@ -10,7 +10,8 @@ and maximum, and the total carries the range the unscored ones could move it ove
 
 A bar is met when the percent of the points at its level reaches its minimum and no
 unacknowledged error finding sits in one of its must-pass criteria; warnings cost points
-and never block. A verdict with unscored manual criteria at its level is provisional.
+and never block. A verdict is provisional while the unscored manual criteria at its level
+could still flip it (a bar held by a blocker, or out of their reach, is not).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class CriterionResult:
     manual: bool
     scored_by: str  # "auto", "manual", "unscored" or "n/a"
     fired: list[str] = field(default_factory=list)  # rules violated and not acknowledged
+    raised: list[str] = field(default_factory=list)  # those of them with a finding (the others: no evidence)
     acknowledged: list[str] = field(default_factory=list)
     comment: Optional[str] = None
     source: str = ""
@@ -98,7 +100,8 @@ class Score:
 
     @property
     def provisional(self) -> bool:
-        return bool(self.unscored)
+        """Some verdict could still flip once the unscored manual criteria are scored."""
+        return bool(self.verdict.get("provisional"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,7 +179,7 @@ def _rule_share(name: str, outcomes: dict[str, RuleResult], findings: list[Findi
 def _auto(criterion: Criterion, outcomes: dict[str, RuleResult], findings: list[Finding], ack_credit: float,
           checks: set[str], canonical: Any) -> dict[str, Any]:
     shares: list[tuple[float, float]] = []
-    fired, acknowledged, evidence, reasons, errors = [], [], [], [], []
+    fired, raised, acknowledged, evidence, reasons, errors = [], [], [], [], [], []
     for raw in criterion.rules:
         name = canonical(raw)
         credit, verdict, status, found, reason, error = _rule_share(name, outcomes, findings, ack_credit, checks)
@@ -188,6 +191,8 @@ def _auto(criterion: Criterion, outcomes: dict[str, RuleResult], findings: list[
         evidence += found
         if status == VIOLATED:
             fired.append(name)
+            if any(f.rule == name for f in findings):
+                raised.append(name)
             if reason:
                 reasons.append(f"{name}: {reason}")
         elif status == "acknowledged":
@@ -204,7 +209,7 @@ def _auto(criterion: Criterion, outcomes: dict[str, RuleResult], findings: list[
         credit = min(c for c, _ in shares)
         verdict = min(v for _, v in shares)
     status = SATISFIED if credit >= 1 - 1e-9 else VIOLATED if credit <= 1e-9 else "partial"
-    return {"credit": credit, "verdict": verdict, "fired": fired, "acknowledged": acknowledged,
+    return {"credit": credit, "verdict": verdict, "fired": fired, "raised": raised, "acknowledged": acknowledged,
             "evidence": evidence, "reasons": reasons, "errors": errors, "status": status}
 
 
@@ -235,7 +240,8 @@ def score(rubric: Rubric, findings: list[Finding], manual: Optional[dict[str, Ma
                                          scored_by="unscored", status="unscored")
             elif unreadable:
                 result = CriterionResult(**common, earned=0.0, verdict_credit=0.0, manual=False, scored_by="auto",
-                                         fired=["invalid-yaml"], status=VIOLATED, errors=["invalid-yaml"],
+                                         fired=["invalid-yaml"], raised=["invalid-yaml"], status=VIOLATED,
+                                         errors=["invalid-yaml"],
                                          reasons=["the file could not be read"])
             else:
                 auto = _auto(criterion, outcomes, findings, rubric.acknowledged_credit, checks, canonical)
@@ -245,7 +251,8 @@ def score(rubric: Rubric, findings: list[Finding], manual: Optional[dict[str, Ma
                 else:
                     result = CriterionResult(**common, earned=auto["credit"] * criterion.points,
                                              verdict_credit=auto["verdict"], manual=False, scored_by="auto",
-                                             fired=auto["fired"], acknowledged=auto["acknowledged"],
+                                             fired=auto["fired"], raised=auto["raised"],
+                                             acknowledged=auto["acknowledged"],
                                              status=auto["status"], evidence=auto["evidence"],
                                              reasons=auto["reasons"], errors=auto["errors"])
             results.append(result)
@@ -256,26 +263,38 @@ def score(rubric: Rubric, findings: list[Finding], manual: Optional[dict[str, Ma
     bars: dict[str, dict[str, Any]] = {}
     verdict: dict[str, Any] = {}
     blocking: list[str] = []
+    blocking_criteria: list[str] = []
     by_id = {c.id: c for s in sections for c in s.criteria}
     for level in sorted(rubric.bars, key=level_rank):
         bar = rubric.bars[level]
         percent = _bar_percent(sections, level)
-        holding = []
+        holding, held_by = [], []
         for name in bar.must_pass:
             result = by_id.get(name)
             if result is not None and result.errors:
                 holding.extend(e for e in result.errors if e not in holding)
+                held_by.append(name)
         below_score = percent is None or percent + 1e-9 < bar.min_score
         meets = not holding and not below_score
         pending = [c.id for s in sections for c in s.criteria
                    if c.scored_by == "unscored" and level_rank(c.level) <= level_rank(level)]
+        if pending and not holding:
+            # Provisional only while the interviewer's scores could still flip the verdict.
+            low, high = _bar_percent(sections, level, 0.0), _bar_percent(sections, level, 1.0)
+            flips = (low is None or low + 1e-9 < bar.min_score) != (high is None or high + 1e-9 < bar.min_score)
+            pending = pending if flips else []
+        elif holding:
+            pending = []
         verdict[level] = "meets" if meets else "below"
         bars[level] = {"percent": None if percent is None else round(percent, 1), "min_score": bar.min_score,
-                       "blocking": holding, "below_min_score": below_score, "provisional": bool(pending),
+                       "blocking": holding, "blocking_criteria": held_by, "below_min_score": below_score,
+                       "provisional": bool(pending),
                        "unscored": pending}
         if not meets:
             blocking.extend(b for b in holding if b not in blocking)
+            blocking_criteria.extend(c for c in held_by if c not in blocking_criteria)
     verdict["blocking"] = blocking
+    verdict["blocking_criteria"] = blocking_criteria
     verdict["provisional"] = any(b["provisional"] for b in bars.values())
     weighted = [s for s in sections if s.percent is not None]
     weakest = min(weighted, key=lambda s: s.percent) if weighted else None  # type: ignore[arg-type, return-value]
@@ -328,16 +347,18 @@ def _range(sections: list[SectionResult]) -> Optional[tuple[float, float]]:
     return 100.0 * low / maximum, 100.0 * high / maximum
 
 
-def _bar_percent(sections: list[SectionResult], level: str) -> Optional[float]:
-    """The verdict score of a bar: counted criteria at or below its level, acknowledged in full."""
+def _bar_percent(sections: list[SectionResult], level: str, unscored_as: Optional[float] = None) -> Optional[float]:
+    """The verdict score of a bar: counted criteria at or below its level, acknowledged in full.
+    ``unscored_as``: count the unscored manual criteria at this credit (0 or 1) instead of leaving them out."""
     points = maximum = 0.0
     for section in sections:
-        mine = [c for c in section.criteria
-                if level_rank(c.level) <= level_rank(level) and c.verdict_credit is not None]
+        mine = [c for c in section.criteria if level_rank(c.level) <= level_rank(level) and
+                (c.verdict_credit is not None or (unscored_as is not None and c.scored_by == "unscored"))]
         total = sum(c.points for c in mine)
         if not total:
             continue
-        earned = sum(c.points * (c.verdict_credit or 0.0) for c in mine)
+        earned = sum(c.points * (c.verdict_credit if c.verdict_credit is not None else (unscored_as or 0.0))
+                     for c in mine)
         points += section.weight * earned / total
         maximum += section.weight
     return 100.0 * points / maximum if maximum else None

@@ -66,7 +66,7 @@ def test_diagram_is_a_mermaid_block(out):
 
 def test_same_content_as_the_html_in_the_same_order(out):
     md = (out / "rag.md").read_text(encoding="utf-8")
-    order = ["# Customer-support RAG assistant", "**Below L5**\\* · **Below L6**\\*", "## Sections",
+    order = ["# Customer-support RAG assistant", "**Below L5** · **Below L6**", "## Sections",
              "### Serving, rollout and experimentation", "## Strengths", "## Architecture", "## Findings",
              "- **Where:** `", "- **Why:**", "- **Fix:**", "- **Sources:**", "## Acknowledged trade-offs",
              "## Interviewer's scores", "### Unscored manual criteria"]

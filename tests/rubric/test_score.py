@@ -57,15 +57,24 @@ def finding(rule: str, level: str = "L5", acknowledged: bool = False, severity: 
                    fix="f", line=1, column=1, acknowledged=acknowledged, reason="why" if acknowledged else None)
 
 
-def test_evidence_everywhere_earns_everything_and_meets_every_bar_provisionally():
+def test_evidence_everywhere_earns_everything_and_meets_every_bar_provisionally_where_talk_could_flip_it():
     result = score(rubric(), [], outcomes=outcomes())
     assert (result.points, result.max) == (100, 100)
     assert result.verdict["L5"] == "meets" and result.verdict["L6"] == "meets"
-    assert result.verdict["provisional"] and result.bars["L5"]["unscored"] == ["talk"]
+    # talk at 0 leaves 76%: above L5's 70 (settled), below L6's 90 (provisional)
+    assert not result.bars["L5"]["provisional"] and result.bars["L5"]["unscored"] == []
+    assert result.verdict["provisional"] and result.bars["L6"]["unscored"] == ["talk"]
     assert result.unscored == ["talk"]
     # talk (4 of 10 points of the first section) could move the total between 76 and 100
     assert result.range == pytest.approx((76.0, 100.0))
     assert any("missing-offline-metrics shown" in e for s in result.to_dict()["strengths"] for e in s["evidence"])
+
+
+def test_a_verdict_held_by_a_blocker_is_not_provisional():
+    result = score(rubric(), [finding("underbuilt-batch-serving", severity="error")],
+                   outcomes=outcomes(underbuilt_batch_serving="violated"))
+    assert result.verdict["L5"] == "below" and result.verdict["blocking_criteria"] == ["serving"]
+    assert not result.verdict["provisional"] and not result.bars["L5"]["provisional"]
 
 
 def test_silence_earns_nothing():
