@@ -459,7 +459,8 @@
     text.value = content;
     text.scrollTop = 0;
     text.setSelectionRange(0, 0);
-    state.hasDiagram = false;
+    state.hasDiagram = false;  // another design: the last one's picture is not its "last good" one
+    $("diagram").replaceChildren(el("p", { class: "empty", text: "Drawing…" }));
     renderGutter();
     markDirty();
     schedule(true);
