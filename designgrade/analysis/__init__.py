@@ -21,6 +21,7 @@ from .lifecycle import Release, Retraining, deploys_automatically, release, retr
 from .llm import LlmFacts
 from .models import ModelFacts, find_models
 from .monitoring import MonitoringFacts, logs_from
+from .prose import Prose
 
 if TYPE_CHECKING:
     from ..graph import DesignGraph
@@ -153,7 +154,7 @@ class Analysis:
     def retraining(self, trainer: str) -> Retraining:
         cache = self.__dict__.setdefault("_retraining", {})
         if trainer not in cache:
-            cache[trainer] = retraining(self.graph, trainer)
+            cache[trainer] = retraining(self.graph, trainer, self.prose)
         return cache[trainer]
 
     @cached_property
@@ -169,7 +170,7 @@ class Analysis:
     def monitoring(self) -> MonitoringFacts:
         continuous = frozenset(t for t in self.graph.of_kind("training_pipeline")
                                if self.retraining(t).cadence == "continuous")
-        return MonitoringFacts(self.graph, self.serving_side, continuous)
+        return MonitoringFacts(self.graph, self.serving_side, continuous, self.prose)
 
     def prediction_logs(self, model: ModelFacts) -> list[tuple[str, str]]:
         sources = [model.server] if model.server else []
@@ -187,6 +188,11 @@ class Analysis:
     @cached_property
     def llm(self) -> LlmFacts:
         return LlmFacts(self.graph)
+
+    @cached_property
+    def prose(self) -> Prose:
+        """What the design says in words (labels, notes): evidence that can satisfy a rule."""
+        return Prose(self.graph)
 
 
 def analyze(graph: "DesignGraph") -> Analysis:

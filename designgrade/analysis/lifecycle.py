@@ -26,13 +26,28 @@ DEPLOY_HOPS = frozenset({"model_registry", "experiment_tracking", "cache", "data
 
 class Retraining(NamedTuple):
     trainer: str
-    cadence: str  # continuous, scheduled, triggered, unstated, manual
+    cadence: str  # continuous, scheduled, triggered, described, unstated, manual
     period: Optional[float]  # seconds between scheduled runs
     schedule: Optional[str]
     triggers: list["Edge"]  # trigger flows from monitoring
+    said: Optional[Any] = None  # described: the trainer's own words for when it runs (prose.Said)
 
 
-def retraining(g: "DesignGraph", trainer: str) -> Retraining:
+AUTOMATED = frozenset({"scheduled", "triggered", "continuous", "described"})
+
+
+def retraining(g: "DesignGraph", trainer: str, prose: Any = None) -> Retraining:
+    found = _retraining(g, trainer)
+    if found.cadence in ("manual", "unstated") and prose is not None:
+        # "Runs when 5k new labelled photos accumulate", "retrained nightly": the trainer's
+        # notes say when it runs without a person, though no field does.
+        said = prose.find("retraining", owners=[trainer], also="cadence")
+        if said:
+            return found._replace(cadence="described", said=said[0])
+    return found
+
+
+def _retraining(g: "DesignGraph", trainer: str) -> Retraining:
     comp = g.components.get(trainer)
     schedule = getattr(comp, "schedule", None)
     triggers = [e for e in g.in_edges(trainer, "trigger") if g.kind(e.src) == "monitoring"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..graph import DesignGraph
@@ -28,10 +28,12 @@ _DRIFT_WORDS = re.compile(r"(drift|psi|kl_|divergence|distribution|shift|wassers
 
 
 class MonitoringFacts:
-    def __init__(self, g: "DesignGraph", serving_side: frozenset[str], continuous: frozenset[str] = frozenset()) -> None:
+    def __init__(self, g: "DesignGraph", serving_side: frozenset[str], continuous: frozenset[str] = frozenset(),
+                 prose: Any = None) -> None:
         self.g = g
         self.serving_side = serving_side
         self.continuous = continuous  # learners that train on production data as it arrives
+        self.prose = prose  # analysis.prose.Prose: a monitor's notes and the labels of flows into it
 
     @cached_property
     def monitors(self) -> list[str]:
@@ -68,7 +70,15 @@ class MonitoringFacts:
         if drift is not None:
             return f"data_drift ({drift.metric})" if drift.metric else "data_drift"
         named = [s for s in getattr(comp, "system", []) or [] if _DRIFT_WORDS.search(s.lower())]
-        return f"system metric {named[0]}" if named else None
+        if named:
+            return f"system metric {named[0]}"
+        said = self.prose.find("drift", owners=[cid]) if self.prose is not None else []
+        return f"its notes: \"{said[0].text}\"" if said else None
+
+    def quality_words(self, cid: str) -> str | None:
+        """A monitor's own words for model quality against outcomes ("overturn rate per category")."""
+        said = self.prose.find("quality", owners=[cid]) if self.prose is not None else []
+        return said[0].text if said else None
 
     @cached_property
     def drift_monitors(self) -> list[str]:
@@ -77,8 +87,9 @@ class MonitoringFacts:
     @cached_property
     def quality_monitors(self) -> list[str]:
         return [m for m in self.monitors
-                if getattr(self.g.get(m), "performance", None) is not None
-                and (self.g.get(m).performance.metric or self.g.get(m).performance.label_delay is not None)]
+                if (getattr(self.g.get(m), "performance", None) is not None
+                    and (self.g.get(m).performance.metric or self.g.get(m).performance.label_delay is not None))
+                or self.quality_words(m)]
 
     @cached_property
     def online_llm_evaluation(self) -> list[str]:

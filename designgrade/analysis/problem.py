@@ -106,6 +106,37 @@ def is_accuracy(name: str) -> bool:
     return _norm(name) in ("accuracy", "acc", "top1_accuracy", "classification_accuracy")
 
 
+_COMPOUND = re.compile(r"\s*(?:,|\+|&|;|\band\b|_and_)\s*")
+_SLICE = re.compile(r"(_per_|_by_|_for_|_in_|@|_at_\d|_p\d\d\b)")
+
+
+def metric_parts(name: str) -> list[str]:
+    """The metrics a gate's metric names: 'faithfulness_and_acl_leak_rate' is two."""
+    return [p for p in (_norm(part) for part in _COMPOUND.split(name or "")) if p]
+
+
+def names_metric(name: str, declared: Iterable[str]) -> Optional[str]:
+    """The declared metric that ``name`` is, or is a slice of ('macro_f1_per_crop' of 'macro_f1')."""
+    wanted = _norm(name)
+    for metric in declared:
+        if not isinstance(metric, str) or not metric.strip():
+            continue
+        base = _norm(metric)
+        if wanted == base:
+            return metric
+        if wanted.startswith(base) and _SLICE.match(wanted[len(base):]):
+            return metric
+        if base.startswith(wanted) and _SLICE.match(base[len(wanted):]):
+            return metric
+    return None
+
+
+# An online metric that measures a model against outcomes as they are labelled (not clicks or
+# revenue, which any change moves).
+LIVE_QUALITY = (r"(precision|recall|accuracy|overturn|agreement|false_(positive|negative)|error_rate|"
+                r"(^|_)mae(_|$)|mape|rmse|hit_rate|chargeback_rate|calibration)")
+
+
 def mentions(values: Iterable[str], pattern: str) -> list[str]:
     """The values whose normalized text matches ``pattern`` (a regular expression)."""
     rx = re.compile(pattern)

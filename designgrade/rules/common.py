@@ -9,6 +9,7 @@ from ..outcome import Outcome, missing
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, ModelFacts
+    from ..outcome import Evidence
 
 
 def quote_ids(ids: Iterable[str], limit: Optional[int] = 4) -> str:
@@ -65,3 +66,17 @@ def needs_trained(a: "Analysis") -> Optional[Outcome]:
     if trainers and not any(a.graph.predecessors(t, "stream", "batch") for t in trainers):
         return missing("no-data-source", "no data reaches training, so there is nothing to judge")
     return None
+
+
+def said(a: "Analysis", concept: str, owners: Optional[Iterable[Optional[str]]] = None,
+         also: Optional[str] = None) -> Optional["Evidence"]:
+    """The design's own words for ``concept`` (analysis.prose), as evidence, or None. Words only
+    ever satisfy a rule; they never raise one."""
+    from ..outcome import Evidence
+
+    found = a.prose.find(concept, owners, also)
+    if not found:
+        return None
+    first = found[0]
+    where = f"'{first.owner}' says" if first.owner else "the design's notes say"
+    return Evidence(f"{where}: \"{first.text}\"", first.path)

@@ -11,9 +11,10 @@ from collections import deque
 from typing import TYPE_CHECKING, Optional
 
 from ..analysis.problem import EXPOSURE_TASKS, FAST, SLOW, mentions
+from ..analysis.lifecycle import AUTOMATED
 from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
 from ..registry import rule
-from .common import article, named, needs_models, needs_trained, quote_ids, which
+from .common import article, named, needs_models, needs_trained, quote_ids, said, which
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, ModelFacts
@@ -561,6 +562,10 @@ def _fed_live(a: "Analysis", store: str) -> bool:
     return False
 
 
+_RANK_LOSS = r"pairwise|listwise|lambda_?(mart|rank)|ranknet|learning_to_rank|\bltr\b"
+_PR_METRICS = r"(pr_?auc|pr_curve|auprc|aucpr|precision|recall|f1|f_beta|average_precision)"
+
+
 @rule(code="DG207", slug="unhandled-class-imbalance", pillar="data", severity="warning", level="L5",
       summary="an imbalanced task with no plan for the rare class",
       fix="list problem.data.imbalance_handling, e.g. negative_downsampling, class_weights, focal_loss")
@@ -569,8 +574,11 @@ def unhandled_class_imbalance(a: "Analysis") -> "Outcome":
     Applies to imbalanced tasks: fraud_detection, ads_ctr, content_moderation and
     anomaly_detection; `data.class_imbalance: true`; or a classifier whose title or
     objective names a rare class (spam, abuse, fraud, churn, ...) unless it says
-    `class_imbalance: false`. Satisfied by `problem.data.imbalance_handling`; reported when
-    it lists nothing. Other tasks are not applicable.
+    `class_imbalance: false`. Satisfied by `problem.data.imbalance_handling`; by a
+    formulation that copes with it (a pairwise or listwise ranking loss, a bandit's
+    calibrated estimates); by offline metrics that judge the rare class (precision,
+    recall, PR-AUC); or by the design's notes naming a plan (downsampling, class weights,
+    hard negatives). Reported when none of these shows. Other tasks are not applicable.
 
     ## Why is this bad?
     With 0.1% fraud or 1% clicks, a model trained naively learns to predict the majority
@@ -605,6 +613,22 @@ def unhandled_class_imbalance(a: "Analysis") -> "Outcome":
     if handling:
         return satisfied(Evidence(f"imbalance handled by {', '.join(handling[:3])}",
                                   ("problem", "data", "imbalance_handling")))
+    for m in a.models:
+        # A ranker compares the rare positives with the negatives of the same query; a bandit needs
+        # calibrated reward estimates that resampling would bias: both are plans for the rare class.
+        if mentions([m.algorithm], _RANK_LOSS):
+            return satisfied(Evidence(f"{which(m)} learns with a ranking loss ({m.algorithm}), which compares each "
+                                      f"rare positive with the negatives shown beside it", m.path))
+        if mentions([m.algorithm], r"bandit|thompson|ucb"):
+            return satisfied(Evidence(f"{which(m)} is a bandit: it needs calibrated click estimates, which "
+                                      f"resampling would bias", m.path))
+    rare = mentions(a.graph.metrics.offline, _PR_METRICS)
+    if rare:
+        return satisfied(Evidence(f"the offline metrics ({', '.join(rare[:3])}) judge the rare class, which "
+                                  f"accuracy would hide", ("problem", "metrics", "offline")))
+    words = said(a, "imbalance")
+    if words is not None:
+        return satisfied(words)
     return violated(Violation(("problem", "data", "imbalance_handling"),
                               f"{a.imbalance} but problem.data.imbalance_handling is empty: no plan for the rare "
                               f"class"))
@@ -663,7 +687,7 @@ def no_data_validation(a: "Analysis") -> "Outcome":
         return not_applicable("no raw data reaches training")
     trainer, chain = next(iter(unchecked.items()))
     automated = [m for m in a.trained_models if m.trainer in unchecked
-                 and a.retraining(m.trainer).cadence in ("scheduled", "triggered", "continuous")
+                 and a.retraining(m.trainer).cadence in AUTOMATED
                  and a.deploys_automatically(m)]
     if automated and not a.release.gate:
         return violated(Violation(g.path_of(trainer), f"the path {' -> '.join(chain)} brings raw data into "
@@ -816,6 +840,14 @@ def intervention_censored_labels(a: "Analysis") -> "Outcome":
     corrections = mentions(a.graph.data.bias_handling, _CORRECTIONS)
     if corrections:
         return satisfied(Evidence(f"labels corrected by {', '.join(corrections[:2])}", ("problem", "data", "bias_handling")))
+    explored = [m for m in acting if (getattr(m.spec, "exploration", None) or "none").strip().lower() != "none"]
+    if explored:
+        return satisfied(Evidence(f"{which(explored[0])} explores ({explored[0].spec.exploration}): some acted-on "
+                                  f"cases show their outcome", explored[0].path))
+    # A holdout that measures lift is not a correction; one whose outcomes feed training is.
+    words = said(a, "exploration", also="labels")
+    if words is not None:
+        return satisfied(words)
     m = acting[0]
     return violated(Violation(("problem", "data", "labels"), f"{which(m)} acts on its predictions and learns from "
                               f"delayed outcomes, but the cases it acts on never show their outcome: no holdout or "
@@ -879,6 +911,9 @@ def position_bias_in_labels(a: "Analysis") -> "Outcome":
     with_feature = [m for m in rankers if mentions(m.feature_names, r"position|slot|rank_shown")]
     if with_feature:
         return satisfied(Evidence(f"{which(with_feature[0])} learns with the position shown", with_feature[0].path))
+    words = said(a, "position")
+    if words is not None:
+        return satisfied(words)
     m = rankers[0]
     return violated(Violation(("problem", "data", "labels"), f"{which(m)} ranks and learns from clicks, but nothing "
                               f"corrects for the position items were shown in (problem.data.bias_handling is "

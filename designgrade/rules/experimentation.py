@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..analysis.problem import EXPOSURE_TASKS, LLM_TASKS, mentions
+from ..analysis.problem import (EXPOSURE_TASKS, LIVE_QUALITY, LLM_TASKS, is_off_policy_metric, mentions,
+                                metric_parts, names_metric)
 from ..outcome import Evidence, Violation, not_applicable, satisfied, violated
 from ..registry import rule
-from .common import named, needs_models, needs_trained, quote_ids, which
+from .common import named, needs_models, needs_trained, quote_ids, said, which
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 # Tasks whose users can be randomized and whose standard evidence is an online experiment.
 AB_TASKS = EXPOSURE_TASKS | LLM_TASKS | frozenset({"eta"})
+
 LIVE_STRATEGIES = ("ab_test", "interleaving", "multi_armed_bandit")
 SHADOW_LIKE = ("shadow", "canary", "blue_green")
 
@@ -36,8 +38,12 @@ def no_online_experiment(a: "Analysis") -> "Outcome":
     system, an llm_evaluation with `online: true`. For tasks where an online experiment is
     not the standard evidence (fraud, moderation and anomaly detection, where holding
     protection back costs real harm; classification, regression and forecasting, where
-    there may be one consumer or a regulator), a shadow, canary or blue-green deployment
-    or a backtest gate satisfies it too. Reported when nothing validates a new model live.
+    there may be one consumer or a regulator), a shadow, canary or blue-green deployment,
+    a backtest gate, exploration or a randomized holdout, or an online metric measured
+    against live labels (precision, overturn rate, error) satisfies it too; an off-policy
+    online metric (counterfactual, replay, IPS) satisfies it for any task. Not applicable
+    when no model is trained here (a vendor's or a pretrained model). Reported when
+    nothing validates a new model live.
 
     ## Why is this bad?
     Offline metrics are proxies; only live evidence shows a new model helps. Where users
@@ -68,6 +74,9 @@ def no_online_experiment(a: "Analysis") -> "Outcome":
     if early is not None:
         return early
     g = a.graph
+    if not a.trained_models and not a.llm_system:
+        return not_applicable("no model is trained here: there is no new version of the design's own to test "
+                              "live")
     experiments = g.of_kind("experimentation")
     if experiments:
         method = getattr(g.get(experiments[0]), "method", None)
@@ -84,7 +93,24 @@ def no_online_experiment(a: "Analysis") -> "Outcome":
     if bandits:
         return satisfied(Evidence(f"{which(bandits[0])} explores live and is judged off-policy on what it logged",
                                   bandits[0].path))
+    off_policy = [name for name in g.metrics.online if is_off_policy_metric(name)]
+    if off_policy:
+        return satisfied(Evidence(f"the online metrics include {', '.join(off_policy[:2])}: live estimates that "
+                                  f"the model's own choices do not bias", ("problem", "metrics", "online")))
     if a.task not in AB_TASKS:
+        # Where users cannot be randomized, exploration or a holdout with logged propensities, or
+        # live labels on what each model decided, is the evidence an experiment would give.
+        explored = [m for m in a.models if (getattr(m.spec, "exploration", None) or "none").strip().lower() != "none"]
+        if explored:
+            return satisfied(Evidence(f"{which(explored[0])} explores ({explored[0].spec.exploration}): live "
+                                      f"outcomes the model did not choose", explored[0].path))
+        words = said(a, "exploration")
+        if words is not None:
+            return satisfied(words)
+        live = mentions(g.metrics.online, LIVE_QUALITY)
+        if live:
+            return satisfied(Evidence(f"each model is judged live on labelled outcomes ({', '.join(live[:2])})",
+                                      ("problem", "metrics", "online")))
         method = getattr(getattr(g.deployment, "gate", None), "method", None) if g.deployment else None
         backtests = [c for c in g.of_kind("training_pipeline")
                      if getattr(getattr(g.get(c), "evaluation", None), "method", None) == "backtest"]
@@ -231,6 +257,9 @@ def feedback_loop_without_exploration(a: "Analysis") -> "Outcome":
     named_ = mentions(g.data.bias_handling, _EXPLORE)
     if named_:
         return satisfied(Evidence(f"exploration: {named_[0]}", ("problem", "data", "bias_handling")))
+    words = said(a, "exploration")
+    if words is not None:
+        return satisfied(words)
     m = next((m for m in a.trained_models if m.reaches_consumer), a.trained_models[0])
     return violated(Violation(m.path, f"{which(m)} chooses what users see and learns from their clicks on it, with "
                               f"no exploration: new items never get the impressions that would prove them",
@@ -332,7 +361,9 @@ def gate_ignores_guardrails(a: "Analysis") -> "Outcome":
     g = a.graph
     offline = {m.strip() for m in g.metrics.offline if isinstance(m, str)}
     gated = {m.strip() for m in release.gate_metrics}
-    missing_ = [m for m in g.metrics.guardrails if isinstance(m, str) and m.strip() in offline and m.strip() not in gated]
+    parts = [p for m in gated for p in metric_parts(m)]
+    missing_ = [m for m in g.metrics.guardrails if isinstance(m, str) and m.strip() in offline
+                and names_metric(m, parts) is None]
     if missing_:
         return violated(Violation(release.gate_path, f"the release gate checks {', '.join(sorted(gated)) or 'one metric'} "
                                   f"but not the guardrail {quote_ids(missing_)}, which is measured offline: a model "

@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Optional
 
 from ..analysis.models import VENDOR_TECHS
-from ..outcome import Evidence, Violation, check, gap, not_applicable, satisfied, violated
+from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
 from ..registry import rule
 from ..techs import normalize
-from .common import named, quote_ids
+from .common import named, quote_ids, said
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -534,6 +534,31 @@ def sensitive_data_to_third_party(a: "Analysis") -> "Outcome":
     - OWASP Top 10 for LLM Applications: sensitive information disclosure.
     """
     g = a.graph
+    vendors = _vendors(a)
+    if not vendors:
+        return not_applicable("no vendor-hosted model receives the design's data")
+    evidence = []
+    silent = []
+    for cid in vendors:
+        terms = _vendor_terms(a, cid)
+        if terms is not None:
+            evidence.append(terms)
+        else:
+            silent.append(cid)
+    if not silent:
+        return satisfied(*evidence)
+    if all(_personal_data(a, cid) and _redaction(a, cid) is None for cid in silent):
+        return missing("personal-data-to-third-party", "the personal data sent to the vendor is the finding")
+    # one finding: the data terms are a decision about the design, not about each box
+    techs = sorted({g.get(c).tech for c in silent if g.get(c).tech})
+    return violated(Violation(g.path_of(silent[0]), f"{quote_ids(silent)} ({', '.join(techs) or 'vendor APIs'}) "
+                              f"receive{'s' if len(silent) == 1 else ''} what users send, and nothing says what the "
+                              f"vendor retains or may train on", component=silent[0]))
+
+
+def _vendors(a: "Analysis") -> list[str]:
+    """Vendor-hosted models (an API, or a vendor's tech not self-hosted) that receive data."""
+    g = a.graph
     vendors = []
     for cid in g.of_kind("llm", "embedding_model"):
         comp = g.get(cid)
@@ -541,20 +566,106 @@ def sensitive_data_to_third_party(a: "Analysis") -> "Outcome":
         if getattr(comp, "hosting", None) == "api" or (tech in VENDOR_TECHS and getattr(comp, "hosting", None) != "self_hosted"):
             if g.on_request_path(cid) or g.predecessors(cid, "stream", "batch", "request"):
                 vendors.append(cid)
+    return vendors
+
+
+def _senders(a: "Analysis", cid: str) -> list[str]:
+    """The vendor, what calls it, and what calls those (a gateway, then the orchestrator)."""
+    g = a.graph
+    near = [cid]
+    for _ in range(2):
+        near += [e.src for c in list(near) for e in g.in_edges(c, "request", "stream", "batch") if e.src not in near]
+    return near
+
+
+def _vendor_terms(a: "Analysis", cid: str) -> Optional[Evidence]:
+    """What the design states about the data a vendor receives: retention, or terms and redaction in words."""
+    g = a.graph
+    retention = (getattr(g.get(cid), "data_retention", None) or "").strip()
+    if retention:
+        return Evidence(f"'{cid}' keeps prompts for {retention}", g.path_of(cid, "data_retention"))
+    return said(a, "vendor_terms", _senders(a, cid))
+
+
+def _redaction(a: "Analysis", cid: str) -> Optional[Evidence]:
+    """How personal data is kept out of what reaches ``cid``: redaction in words, or a guardrail
+    on the way that filters it."""
+    g = a.graph
+    senders = _senders(a, cid)
+    guards = [c for c in senders if g.kind(c) == "guardrails"]
+    filtering = a.prose.find("personal", guards)
+    if filtering:
+        return Evidence(f"'{filtering[0].owner}' filters personal data on the way: \"{filtering[0].text}\"",
+                        filtering[0].path)
+    return said(a, "redaction", senders)
+
+
+def _personal_data(a: "Analysis", cid: str) -> Optional[Any]:
+    """The design's words saying that customers' personal, financial or health data reaches ``cid``
+    (a guardrail's words name what it filters, not what it sends)."""
+    owners = [c for c in _senders(a, cid) if a.graph.kind(c) != "guardrails"]
+    found = a.prose.find("personal", owners)
+    return found[0] if found else None
+
+
+@rule(code="DG710", slug="personal-data-to-third-party", pillar="llm", severity="error", level="L5",
+      summary="customers' personal, financial or health data goes to a vendor-hosted model with no redaction or "
+              "data terms",
+      fix="redact or tokenize personal data before the prompt, fetch only what the question needs, and state the "
+          "vendor's terms (data_retention: zero under a data-processing agreement), or self-host")
+def personal_data_to_third_party(a: "Analysis") -> "Outcome":
+    """## What it does
+    Applies to vendor-hosted models (an llm with `hosting: api` or a vendor's tech; an
+    embedding model likewise) whose prompts, by the design's own words (the labels of the
+    flows into them, the notes of what builds the prompt), carry customers' personal,
+    financial or health data: names and addresses, account or card numbers, balances and
+    transactions, medical records. Satisfied when the vendor's `data_retention` is stated
+    or the design says how the data is protected (redaction, tokenization, a
+    data-processing agreement, zero retention, a private endpoint). Reported otherwise.
+    Designs that send no such data, or self-host, are not applicable.
+
+    ## Why is this bad?
+    A bank, insurer or clinic that pipes account numbers and transactions into a third
+    party's API under default terms has a data-protection breach, not a design gap:
+    interviewers stop there. The fix is cheap: keep identifiers out of the prompt, fetch
+    only what the question needs, and have the terms in writing.
+
+    ## Example
+    ```yaml
+    flows:
+      - "orchestrator -> gpt: full prompt with the customer's account numbers and transactions"
+    components:
+      gpt: {kind: llm, tech: openai, hosting: api}
+    ```
+
+    ## Use instead
+    ```yaml
+    components:
+      gpt: {kind: llm, tech: openai, hosting: api, data_retention: zero}
+      redactor: {kind: guardrails, label: Tokenize account and card numbers before the prompt}
+    ```
+
+    ## References
+    - GAL, GENSEC02: protect sensitive data sent to model providers.
+    - OWASP Top 10 for LLM Applications: sensitive information disclosure.
+    """
+    g = a.graph
+    vendors = _vendors(a)
     if not vendors:
         return not_applicable("no vendor-hosted model receives the design's data")
-    evidence = []
-    silent = []
+    problems, evidence = [], []
     for cid in vendors:
-        retention = (getattr(g.get(cid), "data_retention", None) or "").strip()
-        if retention:
-            evidence.append(Evidence(f"'{cid}' keeps prompts for {retention}", g.path_of(cid, "data_retention")))
-        else:
-            silent.append(cid)
-    if not silent:
-        return satisfied(*evidence)
-    # one finding: the data terms are a decision about the design, not about each box
-    techs = sorted({g.get(c).tech for c in silent if g.get(c).tech})
-    return violated(Violation(g.path_of(silent[0]), f"{quote_ids(silent)} ({', '.join(techs) or 'vendor APIs'}) "
-                              f"receive{'s' if len(silent) == 1 else ''} what users send, and nothing says what the "
-                              f"vendor retains or may train on", component=silent[0]))
+        personal = _personal_data(a, cid)
+        if personal is None:
+            continue
+        terms = _vendor_terms(a, cid) or _redaction(a, cid)
+        if terms is not None:
+            evidence.append(terms)
+            continue
+        tech = g.get(cid).tech
+        problems.append(Violation(g.path_of(cid), f"'{cid}' ({tech or 'a vendor API'}) receives customers' personal "
+                                  f"data (\"{personal.text}\") with no redaction and no stated data terms",
+                                  component=cid))
+    if not problems and not evidence:
+        return not_applicable("the design does not say that personal data reaches a vendor")
+    return check(problems, *evidence)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
 
-from ..analysis.problem import FRESHNESS_SECONDS, say_seconds
+from ..analysis.problem import FRESHNESS_SECONDS, LIVE_QUALITY, mentions, say_seconds
 from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
 from ..registry import rule
-from .common import named, needs_models, needs_trained, quote_ids, unresolved, which
+from .common import named, needs_models, needs_trained, quote_ids, said, unresolved, which
 
 if TYPE_CHECKING:
     from ..analysis import Analysis
@@ -209,9 +209,16 @@ def no_concept_drift_monitoring(a: "Analysis") -> "Outcome":
     quality = a.monitoring.quality_monitors
     if quality:
         perf = g.get(quality[0]).performance
+        if perf is None:
+            return satisfied(Evidence(f"'{quality[0]}' says: \"{a.monitoring.quality_words(quality[0])}\"",
+                                      g.path_of(quality[0])))
         when = f" after {say_seconds(perf.label_delay)}" if perf.label_delay else ""
         return satisfied(Evidence(f"'{quality[0]}' tracks {perf.metric or 'quality'} on labels{when}",
                                   g.path_of(quality[0], "performance")))
+    live = mentions(g.metrics.online, LIVE_QUALITY)
+    if live:
+        return satisfied(Evidence(f"the online metrics measure the model against live labels ({', '.join(live[:2])})",
+                                  ("problem", "metrics", "online")))
     if a.llm_system and a.monitoring.online_llm_evaluation:
         cid = a.monitoring.online_llm_evaluation[0]
         return satisfied(Evidence(f"'{cid}' scores live answers", g.path_of(cid)))
@@ -336,6 +343,9 @@ def no_automated_retraining(a: "Analysis") -> "Outcome":
         elif r.cadence == "triggered":
             how = f"when '{r.triggers[0].src}' detects drift" if r.triggers else "when new data arrives"
             evidence.append(Evidence(f"'{m.trainer}' retrains {which(m)} {how}", g.path_of(m.trainer)))
+        elif r.cadence == "described" and r.said is not None:
+            evidence.append(Evidence(f"'{m.trainer}' says when it retrains {which(m)}: \"{r.said.text}\"",
+                                     r.said.path))
         elif r.cadence == "manual" or (r.schedule == "on_trigger"):
             problems.append(Violation(g.path_of(m.trainer), f"{which(m)} is trained by '{m.trainer}', which runs only "
                                       f"when someone starts it: retraining is manual", component=m.trainer))
@@ -420,7 +430,8 @@ def no_drift_triggered_retraining(a: "Analysis") -> "Outcome":
                     and a.retraining(m.trainer).cadence in ("unstated", "manual")]
         if unstated:
             return missing("no-automated-retraining", "retraining is not automated")
-        return not_applicable("retraining is continuous, or labels arrive slower than any schedule")
+        return not_applicable("retraining is continuous or described in words, or labels arrive slower than "
+                              "any schedule")
     return not_applicable("nothing to trigger")
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
 
+from ..analysis.lifecycle import AUTOMATED
 from ..analysis.problem import FAST, FRESHNESS_SECONDS, SLOW, say_seconds, schedule_seconds
 from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
 from ..registry import rule
-from .common import article, named, needs_models, needs_trained, quote_ids, which
+from .common import article, named, needs_models, needs_trained, quote_ids, said, which
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, ModelFacts
@@ -717,6 +718,12 @@ def no_serving_fallback(a: "Analysis") -> "Outcome":
     if not without:
         return satisfied(*[Evidence(f"'{c}' falls back to {g.get(c).fallback}", g.path_of(c, "fallback"))
                            for c in servers])
+    # The fallback often lives in the service that calls the model ("on timeout, serve the
+    # rules score"): the server's words, its callers' and the design's notes count.
+    near = set(without) | {e.src for c in without for e in g.in_edges(c, "request")} | {None}
+    words = said(a, "fallback", near)
+    if words is not None:
+        return satisfied(words)
     peak = g.requirements.peak_qps
     stores = ("feature_store", "key_value_store", "cache", "database", "source_db", "vector_db")
     fragile = [c for c in without if any(g.kind(r) in stores for r in g.reads(c))]
@@ -779,7 +786,7 @@ def no_model_registry(a: "Analysis") -> "Outcome":
         if registries:
             evidence.append(Evidence(f"{which(m)} is versioned in {named(a, sorted(registries)[0])}", m.path))
             continue
-        if a.retraining(m.trainer).cadence in ("scheduled", "triggered", "continuous") and a.deploys_automatically(m):
+        if a.retraining(m.trainer).cadence in AUTOMATED and a.deploys_automatically(m):
             problems.append(Violation(g.path_of(m.trainer), f"'{m.trainer}' retrains {which(m)} automatically and "
                                       f"ships it to '{m.server}' with no model_registry: no versions to compare or "
                                       f"roll back to", component=m.trainer))
@@ -840,7 +847,7 @@ def no_automated_deployment(a: "Analysis") -> "Outcome":
             continue
         if a.deploys_automatically(m):
             evidence.append(Evidence(f"{which(m)} reaches '{m.server}' from the registry", m.path))
-        elif a.retraining(m.trainer).cadence in ("scheduled", "triggered", "continuous"):
+        elif a.retraining(m.trainer).cadence in AUTOMATED:
             problems.append(Violation(g.path_of(m.server), f"'{m.trainer}' retrains {which(m)} automatically, but "
                                       f"nothing carries a new version to '{m.server}'", component=m.server))
         else:

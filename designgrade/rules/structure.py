@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..analysis.problem import metric_parts, names_metric
 from ..outcome import Violation, check, missing, not_applicable, satisfied, violated
 from ..registry import all_rules, canonical, find_rule, rule
 from ..techs import is_known_tech, techs_for
@@ -275,8 +276,9 @@ def unused_data(a: "Analysis") -> "Outcome":
     data pipeline writes (a stream, a stream or batch job, a validation step, batch
     inference). Reports one that nothing reads. Operational stores (a key-value state
     store, a database, a blob store an upload service writes) are not judged: their
-    readers are often the writer itself or outside the design. Every such sink having a
-    reader satisfies it.
+    readers are often the writer itself or outside the design; nor is a lake or warehouse
+    whose label or notes say it is an archive (raw, versioned, audit, backfill). Every
+    such sink having a reader satisfies it.
 
     ## Why is this bad?
     Data processed and never read is a dead end of the pipeline jungle: it costs storage
@@ -304,6 +306,8 @@ def unused_data(a: "Analysis") -> "Outcome":
     for cid in g.of_kind(*_SINKS):
         writers = g.predecessors(cid, "stream", "batch")
         if writers and any(g.kind(w) in _PIPELINE for w in writers) and not g.readers(cid):
+            if g.kind(cid) in ("data_lake", "data_warehouse") and a.prose.find("archive", [cid]):
+                continue  # an archive kept for backfills or audits is read later, on purpose
             problems.append(Violation(g.path_of(cid), f"'{cid}' ({g.kind(cid)}) receives data from "
                                       f"{quote_ids(sorted(writers))} but nothing reads it", component=cid))
     return check(problems, "every pipeline output has a reader")
@@ -474,6 +478,9 @@ def undeclared_metric(a: "Analysis") -> "Outcome":
         used.append((gate.metric, ("deployment", "gate", "metric")))
     if not declared or not used:
         return not_applicable("no declared metric, or no gate")
-    problems = [Violation(path, f"the deployment gate reads '{name}', which is none of the design's metrics"
-                                f"{did_you_mean(name, declared)}") for name, path in used if name not in declared]
+    # A gate may check several metrics at once ('faithfulness_and_acl_leak_rate') or one slice
+    # of a declared metric ('macro_f1_per_crop'): each part must be a declared metric.
+    problems = [Violation(path, f"the deployment gate reads '{part}', which is none of the design's metrics"
+                                f"{did_you_mean(part, declared)}")
+                for name, path in used for part in metric_parts(name) if names_metric(part, declared) is None]
     return check(problems, "the gate reads a declared metric")
