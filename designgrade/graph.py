@@ -55,15 +55,23 @@ class DesignGraph:
                 unique[key] = edge
         self.out: dict[str, list[Edge]] = defaultdict(list)
         self.into: dict[str, list[Edge]] = defaultdict(list)
+        # Edges by mode too: walks ask "the request flows into X" millions of times on big designs.
+        self._out_mode: dict[tuple[str, str], list[Edge]] = defaultdict(list)
+        self._into_mode: dict[tuple[str, str], list[Edge]] = defaultdict(list)
         for edge in unique.values():
             self.out[edge.src].append(edge)
             self.into[edge.dst].append(edge)
+            self._out_mode[(edge.src, edge.mode)].append(edge)
+            self._into_mode[(edge.dst, edge.mode)].append(edge)
 
     # --- components -----------------------------------------------------------------
 
+    @cached_property
+    def _kinds(self) -> dict[str, Optional[str]]:
+        return {cid: getattr(c, "kind", None) for cid, c in self.components.items()}
+
     def kind(self, cid: str) -> Optional[str]:
-        component = self.components.get(cid)
-        return getattr(component, "kind", None) if component is not None else None
+        return self._kinds.get(cid)
 
     def of_kind(self, *kinds: str) -> list[str]:
         return [cid for cid, c in self.components.items() if getattr(c, "kind", None) in kinds]
@@ -81,10 +89,18 @@ class DesignGraph:
     # --- edges ----------------------------------------------------------------------
 
     def out_edges(self, cid: str, *modes: str) -> list[Edge]:
-        return [e for e in self.out.get(cid, ()) if not modes or e.mode in modes]
+        if not modes:
+            return list(self.out.get(cid, ()))
+        if len(modes) == 1:
+            return list(self._out_mode.get((cid, modes[0]), ()))
+        return [e for mode in modes for e in self._out_mode.get((cid, mode), ())]
 
     def in_edges(self, cid: str, *modes: str) -> list[Edge]:
-        return [e for e in self.into.get(cid, ()) if not modes or e.mode in modes]
+        if not modes:
+            return list(self.into.get(cid, ()))
+        if len(modes) == 1:
+            return list(self._into_mode.get((cid, modes[0]), ()))
+        return [e for mode in modes for e in self._into_mode.get((cid, mode), ())]
 
     def successors(self, cid: str, *modes: str) -> list[str]:
         return [e.dst for e in self.out_edges(cid, *modes)]

@@ -179,7 +179,15 @@ class Analysis:
             # a client that shows the results logs impressions of them
             sources += model.client_callers
         sources += sorted(c.cid for c in model.consumers if c.how == "push")
-        return logs_from(self.graph, sources)
+        # Each component's log sinks are looked up once: on a big design every model shares
+        # hundreds of callers.
+        sinks = self.__dict__.setdefault("_log_sinks", {})
+        found: list[tuple[str, str]] = []
+        for cid in sources:
+            if cid not in sinks:
+                sinks[cid] = logs_from(self.graph, [cid])
+            found.extend(sinks[cid])
+        return found
 
     @cached_property
     def latency(self) -> Latency:

@@ -164,6 +164,14 @@ def _badge_anchor(finding: dict[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _safe_text(value: Any) -> Any:
+    if isinstance(value, str) and not hasattr(value, "__html__"):
+        from ..textsafe import terminal
+
+        return terminal(value, keep_newlines=True)
+    return value
+
+
 def environment() -> Any:
     import jinja2
 
@@ -174,6 +182,9 @@ def environment() -> Any:
         trim_blocks=False,
         lstrip_blocks=False,
         keep_trailing_newline=True,
+        # Every string printed into a page loses control and bidi characters first: a title
+        # cannot reorder the text around it (textsafe).
+        finalize=_safe_text,
     )
     env.filters.update(num=num, linkify=_linkify, breakpath=_breakpath, band=_band, width=_width, sortkey=_sortkey,
                        finding_anchor=_finding_anchor, badge_anchor=_badge_anchor)

@@ -19,9 +19,16 @@ _LINE_START = re.compile(r"^(\s*)(?:([-=+>#])|(\d+)([.)]))")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
+def _plain(text: Any) -> str:
+    """One line of text with no control, bidi or separator character (textsafe)."""
+    from ..textsafe import terminal
+
+    return terminal(_CONTROL.sub(" ", "" if text is None else str(text)))
+
+
 def md(text: Any) -> str:
     """Candidate (or any) text as inline Markdown that renders as exactly that text."""
-    s = _CONTROL.sub(" ", "" if text is None else str(text))
+    s = _plain(text)
     s = re.sub(r"\s+", " ", s).strip()
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     s = _SPECIAL.sub(r"\\\1", s)
@@ -31,7 +38,7 @@ def md(text: Any) -> str:
 
 def code(text: Any) -> str:
     """Text in a code span: the fence is longer than any run of backticks inside it."""
-    s = _CONTROL.sub(" ", "" if text is None else str(text))
+    s = _plain(text)
     s = re.sub(r"\s+", " ", s).strip()
     longest = max((len(run) for run in re.findall(r"`+", s)), default=0)
     fence = "`" * (longest + 1)

@@ -627,7 +627,7 @@ def personal_data_to_third_party(a: "Analysis") -> "Outcome":
     ## Why is this bad?
     A bank, insurer or clinic that pipes account numbers and transactions into a third
     party's API under default terms has a data-protection breach, not a design gap:
-    interviewers stop there. The fix is cheap: keep identifiers out of the prompt, fetch
+    interviewers stop there, which is why it is an error (a blocker). The fix is cheap: keep identifiers out of the prompt, fetch
     only what the question needs, and have the terms in writing.
 
     ## Example

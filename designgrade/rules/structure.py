@@ -125,7 +125,15 @@ def _suggest(target: str, a: "Analysis", kinds: tuple[str, ...]) -> str:
     """A did-you-mean that prefers components of the kinds the field expects."""
     ids = list(a.graph.components)
     preferred = [cid for cid in ids if a.graph.kind(cid) in kinds]
-    return did_you_mean(target, preferred) or did_you_mean(target, ids)
+    close = did_you_mean(target, preferred)
+    if close:
+        return close
+    # No name is close, but the field expects one kind and the design has exactly one of
+    # it: that is the likelier meaning than a similar name of the wrong kind.
+    primary = [cid for cid in ids if a.graph.kind(cid) == kinds[0]]
+    if len(primary) == 1:
+        return f"; did you mean '{primary[0]}' (the only {kinds[0]})?"
+    return did_you_mean(target, ids)
 
 
 @rule(code="DG004", slug="unknown-reference", pillar="structure", severity="error", level="L4",

@@ -67,9 +67,6 @@ def test_diagram_text_has_no_controls(dg, tmp_path, fmt):
     assert result.exit_code == 0 and not [c for c in UNSAFE if c in result.stdout]
 
 
-@pytest.mark.xfail(reason="reports engineer: report/html.py and report/markdown.py write a title's control "
-                          "characters raw; textsafe.terminal is there to use (jinja2 finalize, markdown.md/code)",
-                   strict=False)
 def test_html_and_markdown_reports_have_no_controls(dg, tmp_path):
     subs = tmp_path / "subs"
     subs.mkdir()

@@ -200,8 +200,6 @@ def test_a_gate_metric_that_is_no_offline_metric_is_reported(dg, tmp_path):
     assert any("ndcg@100" in f["message"] for f in findings(dg, tmp_path, text))
 
 
-@pytest.mark.xfail(reason="rules engineer: trained_by's did-you-mean should prefer a training pipeline",
-                   strict=False)
 def test_trained_by_suggests_a_training_pipeline(dg, tmp_path):
     text = _rename(_rename(BASE.read_text(), "training", "pipeline"), "serving", "ranker_svc")
     text = text.replace("trained_by: pipeline", "trained_by: trainer").replace("ranker_svc", "ranker")
