@@ -328,7 +328,7 @@ def _diagram(graded: Any, fmt: str) -> tuple[Optional[str], Optional[str]]:
     from .render import RenderError, render
 
     try:
-        picture = render(graph, report.findings, fmt, title=report.title)
+        picture = render(graph, report.findings, fmt, title=report.title, source=report.source)
     except RenderError as exc:
         return None, f"No diagram: {exc}."
     except Exception as exc:  # a design the renderer cannot draw must not stop the batch

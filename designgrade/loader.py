@@ -98,7 +98,13 @@ def _pos(mark: Any) -> Position:
 
 
 def load_text(text: str) -> Loaded:
-    """Compose ``text`` and convert it to data with positions."""
+    """Compose ``text`` and convert it to data with positions. Text over the size limit of a
+    design file is refused here too, so an editor's buffer is held to the same bound."""
+    if len(text) > MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        return _fatal(
+            f"the design is larger than {MAX_BYTES // 1024} KiB, the limit for one design; "
+            "a design this large is not a design a person wrote"
+        )
     loaded = Loaded(positions={(): Position(1, 1)})
     control = _first_control(text)
     if control is not None:

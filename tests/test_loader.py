@@ -91,3 +91,11 @@ def test_dates_stay_text_and_merge_keys_work():
     loaded = load_text("base: &b {x: 1}\nd: 2024-01-02\nc:\n  <<: *b\n  y: 2\n")
     assert loaded.data["d"] == "2024-01-02"
     assert loaded.data["c"] == {"x": 1, "y": 2}
+
+
+def test_text_over_the_file_limit_is_refused_in_memory_too():
+    from designgrade.engine import lint_text
+    from designgrade.loader import MAX_BYTES
+
+    report = lint_text("designgrade: 1\n" + "# x\n" * (MAX_BYTES // 4 + 1))
+    assert report.unreadable and "larger than" in report.findings[0].message
