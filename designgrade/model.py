@@ -125,6 +125,9 @@ class Problem(Strict):
 # --- components ----------------------------------------------------------------------
 
 
+DataClass = Literal["personal", "financial", "health", "credentials", "proprietary", "public"]
+
+
 class ComponentBase(Strict):
     tech: Optional[str] = Field(None, description="The technology; known ones get icons.")
     label: Optional[str] = Field(None, description="Display name.")
@@ -132,6 +135,14 @@ class ComponentBase(Strict):
         None, description="Its p99 contribution when it sits on the online request path."
     )
     notes: Optional[str] = None
+    data_classes: list[DataClass] = Field(
+        default=[], description="What it holds or returns that needs protecting: personal, financial, health, "
+                                "credentials, proprietary (code, internal documents) or public."
+    )
+    redacts: list[DataClass] = Field(
+        default=[], description="The data classes it removes or tokenizes from what it passes on (a guardrail, "
+                                "a redaction step)."
+    )
     freshness: Optional[Freshness] = Field(
         None, description="As a consumer: how fresh the predictions it reads must be (realtime .. weekly)."
     )

@@ -5,9 +5,10 @@ An interviewer reads the words on a diagram as well as its boxes. A candidate wh
 component has shown exploration as surely as one who fills in a field. Words are weaker
 evidence than fields, so they are used to *satisfy* a rule (to stop a finding the design
 already answers), and a sentence that negates or defers ("no holdout yet", "TODO: retrain
-weekly") does not count. One fact has no field and only words can show it: what data a
-prompt carries ("full prompt with the customer's account numbers"); the rule about
-personal data sent to a vendor reads it.
+weekly") does not count. Words never raise a finding by themselves, with one narrow
+exception: the label of a flow says what that flow carries ("full prompt with customer
+data"), which is how most designs show what a prompt holds; the rule about personal data
+sent to a vendor reads flow labels (never notes) beside the `data_classes` field.
 """
 
 from __future__ import annotations
@@ -99,35 +100,38 @@ class Prose:
         self.g = g
 
     @cached_property
-    def passages(self) -> list[tuple[str, tuple[Any, ...], Optional[str]]]:
-        """(text, path, owner) for every piece of free text in the design."""
+    def passages(self) -> list[tuple[str, tuple[Any, ...], Optional[str], bool]]:
+        """(text, path, owner, on a flow) for every piece of free text in the design."""
         g = self.g
-        found: list[tuple[str, tuple[Any, ...], Optional[str]]] = []
+        found: list[tuple[str, tuple[Any, ...], Optional[str], bool]] = []
         for cid, comp in g.components.items():
             for field in ("label", "notes"):
                 value = getattr(comp, field, None)
                 if isinstance(value, str) and value.strip():
-                    found.append((value, g.path_of(cid, field), cid))
+                    found.append((value, g.path_of(cid, field), cid, False))
         for edge in g.edges:
             if isinstance(edge.label, str) and edge.label.strip():
-                # A flow's words belong to both ends; the receiving end owns them.
-                found.append((edge.label, tuple(edge.path) if edge.path else ("flows",), edge.dst))
+                # A flow's words say what it carries; the receiving end owns them.
+                found.append((edge.label, tuple(edge.path) if edge.path else ("flows",), edge.dst, True))
         notes = getattr(g.design, "notes", None)
         if isinstance(notes, str) and notes.strip():
-            found.append((notes, ("notes",), None))
+            found.append((notes, ("notes",), None, False))
         return found
 
     def find(self, concept: str, owners: Optional[Iterable[Optional[str]]] = None,
-             also: Optional[str] = None) -> list[Said]:
+             also: Optional[str] = None, flows_only: bool = False) -> list[Said]:
         """Sentences that show ``concept`` (and, with ``also``, another concept in the same
-        sentence), written on ``owners`` when given."""
+        sentence), written on ``owners`` when given; ``flows_only``: only the labels of flows
+        (what a flow carries), not notes."""
         pattern, negatable = CONCEPTS[concept]
         rx = re.compile(pattern, re.I)
         other = re.compile(CONCEPTS[also][0], re.I) if also else None
         wanted = set(owners) if owners is not None else None
         out: list[Said] = []
-        for text, path, owner in self.passages:
+        for text, path, owner, on_flow in self.passages:
             if wanted is not None and owner not in wanted:
+                continue
+            if flows_only and not on_flow:
                 continue
             for sentence in _sentences(text):
                 if not rx.search(sentence) or (other is not None and not other.search(sentence)):

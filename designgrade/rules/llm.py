@@ -6,7 +6,7 @@ llm component; other designs are not applicable.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from ..analysis.models import VENDOR_TECHS
 from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
@@ -587,12 +587,41 @@ def _vendor_terms(a: "Analysis", cid: str) -> Optional[Evidence]:
     return said(a, "vendor_terms", _senders(a, cid))
 
 
+_SENSITIVE = frozenset({"personal", "financial", "health", "credentials"})
+_PASS_ON = ("service", "api_gateway", "llm_gateway", "guardrails", "stream_processor", "batch_processor",
+            "event_stream")
+
+
+def _sensitive_path(a: "Analysis", cid: str) -> Optional[tuple[str, list[str], set[str]]]:
+    """(source, classes, the components between) when a component whose data_classes are
+    sensitive, or what reads it, sends on to ``cid``; None otherwise."""
+    g = a.graph
+    for source in sorted(g.components):
+        classes = sorted(set(getattr(g.get(source), "data_classes", []) or []) & _SENSITIVE)
+        if not classes:
+            continue
+        carriers = {source} | g.readers(source)
+        if cid in carriers:
+            return source, classes, set()
+        reached = g.reachable(carriers, ("request", "stream", "batch"), through=_PASS_ON)
+        if cid in reached:
+            between = (reached | carriers) & (g.upstream([cid], ("request", "stream", "batch"), through=_PASS_ON))
+            return source, classes, between
+    return None
+
+
 def _redaction(a: "Analysis", cid: str) -> Optional[Evidence]:
-    """How personal data is kept out of what reaches ``cid``: redaction in words, or a guardrail
-    on the way that filters it."""
+    """How personal data is kept out of what reaches ``cid``: a component on the way whose
+    `redacts` covers it, a guardrail on the way that filters it, or redaction in words."""
     g = a.graph
     senders = _senders(a, cid)
-    guards = [c for c in senders if g.kind(c) == "guardrails"]
+    path = _sensitive_path(a, cid)
+    on_way = (path[2] if path else set()) | set(senders)
+    for c in sorted(on_way):
+        redacts = set(getattr(g.get(c), "redacts", []) or [])
+        if redacts and (path is None or set(path[1]) <= redacts):
+            return Evidence(f"'{c}' redacts {', '.join(sorted(redacts))} data before it goes on", g.path_of(c, "redacts"))
+    guards = [c for c in on_way if g.kind(c) == "guardrails"]
     filtering = a.prose.find("personal", guards)
     if filtering:
         return Evidence(f"'{filtering[0].owner}' filters personal data on the way: \"{filtering[0].text}\"",
@@ -601,11 +630,21 @@ def _redaction(a: "Analysis", cid: str) -> Optional[Evidence]:
 
 
 def _personal_data(a: "Analysis", cid: str) -> Optional[Any]:
-    """The design's words saying that customers' personal, financial or health data reaches ``cid``
-    (a guardrail's words name what it filters, not what it sends)."""
+    """What shows that customers' personal, financial or health data reaches ``cid``: a
+    component marked with such `data_classes` upstream of it, or the label of a flow into it
+    (or into what calls it) naming such data. A guardrail's words name what it filters."""
+    path = _sensitive_path(a, cid)
+    if path is not None:
+        source, classes, _ = path
+        return _Shown(f"'{source}' holds {', '.join(classes)} data", a.graph.path_of(source, "data_classes"))
     owners = [c for c in _senders(a, cid) if a.graph.kind(c) != "guardrails"]
-    found = a.prose.find("personal", owners)
-    return found[0] if found else None
+    found = a.prose.find("personal", owners, flows_only=True)
+    return _Shown(f"a flow carries \"{found[0].text}\"", found[0].path) if found else None
+
+
+class _Shown(NamedTuple):
+    text: str
+    path: tuple[Any, ...]
 
 
 @rule(code="DG710", slug="personal-data-to-third-party", pillar="llm", severity="error", level="L5",
@@ -616,13 +655,15 @@ def _personal_data(a: "Analysis", cid: str) -> Optional[Any]:
 def personal_data_to_third_party(a: "Analysis") -> "Outcome":
     """## What it does
     Applies to vendor-hosted models (an llm with `hosting: api` or a vendor's tech; an
-    embedding model likewise) whose prompts, by the design's own words (the labels of the
-    flows into them, the notes of what builds the prompt), carry customers' personal,
-    financial or health data: names and addresses, account or card numbers, balances and
-    transactions, medical records. Satisfied when the vendor's `data_retention` is stated
-    or the design says how the data is protected (redaction, tokenization, a
-    data-processing agreement, zero retention, a private endpoint). Reported otherwise.
-    Designs that send no such data, or self-host, are not applicable.
+    embedding model likewise) that receive customers' personal, financial or health data
+    (or credentials): a component marked `data_classes: [personal]` (or financial, health,
+    credentials) whose data is sent on to the model through services, gateways and
+    guardrails, or the label of a flow into the model, or into what calls it, naming such
+    data ("full prompt with the customer's account numbers"). Satisfied when the vendor's
+    `data_retention` is stated, a component on the way `redacts` those classes, or the
+    design says how the data is protected (redaction, tokenization, a data-processing
+    agreement, zero retention, a private endpoint). Reported otherwise. Designs that send
+    no such data, or self-host, are not applicable.
 
     ## Why is this bad?
     A bank, insurer or clinic that pipes account numbers and transactions into a third
@@ -641,8 +682,9 @@ def personal_data_to_third_party(a: "Analysis") -> "Outcome":
     ## Use instead
     ```yaml
     components:
+      accounts: {kind: service, data_classes: [personal, financial]}
+      redactor: {kind: guardrails, redacts: [personal, financial]}
       gpt: {kind: llm, tech: openai, hosting: api, data_retention: zero}
-      redactor: {kind: guardrails, label: Tokenize account and card numbers before the prompt}
     ```
 
     ## References
@@ -664,7 +706,7 @@ def personal_data_to_third_party(a: "Analysis") -> "Outcome":
             continue
         tech = g.get(cid).tech
         problems.append(Violation(g.path_of(cid), f"'{cid}' ({tech or 'a vendor API'}) receives customers' personal "
-                                  f"data (\"{personal.text}\") with no redaction and no stated data terms",
+                                  f"data ({personal.text}) with no redaction and no stated data terms",
                                   component=cid))
     if not problems and not evidence:
         return not_applicable("the design does not say that personal data reaches a vendor")
