@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Optional
 
-from .analysis.problem import EXPOSURE_TASKS, LLM_TASKS, PROTECTIVE_TASKS, say_seconds
+from .analysis.problem import EXPOSURE_TASKS, PROTECTIVE_TASKS, say_seconds
 
 if TYPE_CHECKING:
     from .analysis import Analysis, ModelFacts

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from functools import cached_property
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Optional
 
 from . import model as m
 from .flows import Edge, RawEdge, infer_mode
@@ -123,45 +123,33 @@ class DesignGraph:
         found.update(e.src for e in self.in_edges(cid, "request"))
         return found
 
-    def upstream(self, starts: Iterable[str], modes: Iterable[str], through: Optional[Iterable[str]] = None) -> set[str]:
-        """Components that reach ``starts`` along edges of ``modes`` (walking edges backwards).
-
-        With ``through``, only components of those kinds are walked past (others are found
-        but not looked behind).
-        """
+    def walk(self, starts: Iterable[str], modes: Iterable[str], through: Optional[Iterable[str]] = None,
+             backwards: bool = False) -> Iterator[Edge]:
+        """The edges of ``modes`` from ``starts`` outward (into them, ``backwards``), breadth
+        first, each newly found component once. With ``through``, only components of those
+        kinds are walked past (others are found but not looked beyond)."""
         modes = tuple(modes)
         through_kinds = frozenset(through) if through is not None else None
         seen: set[str] = set()
         queue = deque(starts)
         while queue:
             cid = queue.popleft()
-            for edge in self.in_edges(cid, *modes):
-                if edge.src in seen:
+            for edge in (self.in_edges(cid, *modes) if backwards else self.out_edges(cid, *modes)):
+                found = edge.src if backwards else edge.dst
+                if found in seen:
                     continue
-                seen.add(edge.src)
-                if through_kinds is None or self.kind(edge.src) in through_kinds:
-                    queue.append(edge.src)
-        return seen
+                seen.add(found)
+                yield edge
+                if through_kinds is None or self.kind(found) in through_kinds:
+                    queue.append(found)
+
+    def upstream(self, starts: Iterable[str], modes: Iterable[str], through: Optional[Iterable[str]] = None) -> set[str]:
+        """Components that reach ``starts`` along edges of ``modes`` (walking edges backwards)."""
+        return {e.src for e in self.walk(starts, modes, through, backwards=True)}
 
     def reachable(self, starts: Iterable[str], modes: Iterable[str], through: Optional[Iterable[str]] = None) -> set[str]:
-        """Components reached from ``starts`` along edges of ``modes`` (a start only if reached again).
-
-        With ``through``, only components of those kinds are passed through (others are
-        reached but not left).
-        """
-        modes = tuple(modes)
-        through_kinds = frozenset(through) if through is not None else None
-        seen: set[str] = set()
-        queue = deque(starts)
-        while queue:
-            cid = queue.popleft()
-            for edge in self.out_edges(cid, *modes):
-                if edge.dst in seen:
-                    continue
-                seen.add(edge.dst)
-                if through_kinds is None or self.kind(edge.dst) in through_kinds:
-                    queue.append(edge.dst)
-        return seen
+        """Components reached from ``starts`` along edges of ``modes`` (a start only if reached again)."""
+        return {e.dst for e in self.walk(starts, modes, through)}
 
     # --- the request path -----------------------------------------------------------
 

@@ -256,18 +256,6 @@ def _current_state(g: "DesignGraph", db: str, serving_side: frozenset[str]) -> b
 
 
 def _snapshot_feeders(g: "DesignGraph", warehouse: str, serving_side: frozenset[str]) -> list[str]:
-    found: list[str] = []
-    seen = {warehouse}
-    queue = deque([warehouse])
-    while queue:
-        for edge in g.in_edges(queue.popleft(), *DATA):
-            src = edge.src
-            if src in seen:
-                continue
-            seen.add(src)
-            kind = g.kind(src)
-            if kind == "source_db" and _current_state(g, src, serving_side):
-                found.append(src)
-            elif kind in ("batch_processor", "data_validation"):
-                queue.append(src)
-    return sorted(found)
+    return sorted(e.src for e in g.walk([warehouse], DATA, through=("batch_processor", "data_validation"),
+                                        backwards=True)
+                  if g.kind(e.src) == "source_db" and _current_state(g, e.src, serving_side))

@@ -15,7 +15,7 @@ from .geometry import Box
 from .icons import GHOST_ICON, UNKNOWN_ICON, icon_path
 from .measure import line_height
 from .place import (
-    BADGE_H, BADGE_PT, EDGE_PT, ICON, KEY_PT, LABEL_PAD, LANE_PT, LEGEND_PT, LEGEND_SAMPLE_W, NAME_PT,
+    BADGE_H, BADGE_PT, EDGE_PT, ICON, KEY_PT, LANE_PT, LEGEND_PT, LEGEND_SAMPLE_W, NAME_PT,
     NODE_PAD, SUB_PT, TECH_PT, TITLE_PT, DESIGN_PER_ROW, Deco, Layout, badge_width, key_lines, node_badges,
     shown_badges,
 )

@@ -542,23 +542,12 @@ def _fed_live(a: "Analysis", store: str) -> bool:
     kind = g.kind(store)
     if kind == "source_db":
         return True  # the live database itself
-    seen = {store}
-    queue = deque([store])
-    while queue:
-        for edge in g.in_edges(queue.popleft(), *DATA):
-            src = edge.src
-            if src in seen:
-                continue
-            seen.add(src)
-            k = g.kind(src)
-            comp = g.components[src]
-            if edge.mode == "stream" or k in ("event_stream", "stream_processor", "client", "service",
-                                               "online_serving"):
-                return True
-            if k == "source_db" and getattr(comp, "cdc", None):
-                return True
-            if k in ("data_validation",):
-                queue.append(src)
+    for edge in g.walk([store], DATA, through=("data_validation",), backwards=True):
+        k = g.kind(edge.src)
+        if edge.mode == "stream" or k in ("event_stream", "stream_processor", "client", "service", "online_serving"):
+            return True
+        if k == "source_db" and getattr(g.components[edge.src], "cdc", None):
+            return True
     return False
 
 

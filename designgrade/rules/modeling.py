@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..analysis.problem import is_calibration_metric, mentions
 from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
 from ..registry import rule
-from .common import article, named, needs_models, needs_trained, quote_ids, unresolved, which
+from .common import article, named, needs_models, quote_ids, unresolved, which
 
 if TYPE_CHECKING:
     from ..analysis import Analysis

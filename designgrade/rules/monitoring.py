@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from ..analysis.problem import FRESHNESS_SECONDS, LIVE_QUALITY, mentions, say_seconds
 from ..outcome import Evidence, Violation, check, gap, missing, not_applicable, satisfied, violated
 from ..registry import rule
-from .common import named, needs_models, needs_trained, quote_ids, said, unresolved, which
+from .common import named, needs_models, needs_trained, quote_ids, unresolved, which
 
 if TYPE_CHECKING:
     from ..analysis import Analysis

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ..analysis.problem import (
     EXPOSURE_TASKS, LLM_TASKS, RANKING_TASKS, is_accuracy, is_off_policy_metric, is_probabilistic_metric,
-    is_ranking_metric, sees_rare_class,
+    is_ranking_metric,
 )
 from ..outcome import Evidence, Violation, missing, not_applicable, satisfied, violated
 from ..registry import rule
