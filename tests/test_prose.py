@@ -49,6 +49,7 @@ def test_terms_phrased_with_a_negation_still_count():
 def test_owners_and_a_second_concept_narrow_the_search():
     p = prose(label="Holdout accounts", notes="A holdout of 1% lets training see uncensored outcomes.",
               design="A holdout measures lift.")
-    assert [s.owner for s in p.find("exploration")] == ["app", "api", None]
-    assert [s.owner for s in p.find("exploration", also="labels")] == ["api"]
-    assert [s.owner for s in p.find("exploration", owners=["app"])] == ["app"]
+    assert [s.owner for s in p.find("holdout")] == ["app", "api", None]
+    assert [s.owner for s in p.find("holdout", also="labels")] == ["api"]
+    assert [s.owner for s in p.find("holdout", owners=["app"])] == ["app"]
+    assert p.find("exploration") == []  # a holdout measures; it does not explore

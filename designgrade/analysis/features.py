@@ -140,6 +140,11 @@ class FeatureFacts:
             if hit is None:
                 continue
             raw, side = hit
+            if self.g.kind(raw) in PROCESSORS and raw in producer.reads:
+                # the producer builds on a job whose output training reads too: the features
+                # are computed once, upstream of both; the producer adds a step (candidates,
+                # a ranking table), not a second definition
+                continue
             if (side == trainer and self.g.kind(producer.cid) == "batch_processor"
                     and self.g.kind(raw) in ("data_warehouse", "data_lake")):
                 # a batch job over the warehouse that training also reads: its tables live there,

@@ -31,8 +31,10 @@ CONCEPTS: dict[str, tuple[str, bool]] = {
     # Showing what the model is unsure of, or letting outcomes through that it would hide.
     "exploration": (r"\b(exploration|explor(es|ing)\b|explore[- ](slice|share|traffic|bucket|budget|rate|arm|"
                     r"policy|exploit)|randomi[sz]\w*|random(ly)? (slice|sample\w*|fraction|share|subset|traffic|"
-                    r"release|arm)|random \d+(\.\d+)? ?%|(let|lets|allowed) through|hold[- ]?outs?|counterfactual\w*|propensit\w*|epsilon|thompson|\bucb\b|"
+                    r"release|arm)|random \d+(\.\d+)? ?%|(let|lets|allowed) through|counterfactual\w*|propensit\w*|epsilon|thompson|\bucb\b|"
                     r"uniform (slice|traffic|arm)|off[- ]policy|inverse propensity|\bipw\b|\bips\b)", True),
+    # A group kept from the model's decisions (measures lift; with labels, corrects them).
+    "holdout": (r"\b(hold[- ]?outs?|held[- ]out|control (group|arm|cohort)|untreated)\b", True),
     # Words that tie a correction to what the model learns from.
     "labels": (r"\b(label\w*|outcomes?|train\w*|censor\w*|unbiased|without bias|would[- ]be[- ]block\w*|"
                r"let through|chargebacks?|ground truth)", True),

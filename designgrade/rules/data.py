@@ -7,6 +7,8 @@ model is meant to learn.
 
 from __future__ import annotations
 
+import re
+
 from collections import deque
 from typing import TYPE_CHECKING, Optional
 
@@ -124,6 +126,29 @@ def missing_feature_store(a: "Analysis") -> "Outcome":
     return not_applicable("no precomputed feature is read online")
 
 
+def _served_features_logged(a: "Analysis", m: "ModelFacts") -> Optional[Evidence]:
+    """Serving logs the feature values it used (a log flow whose label says features) where
+    training reads them: training learns from exactly what was served."""
+    g = a.graph
+    if not m.trainer:
+        return None
+    # Training must say it learns from the logged values ("logged served features"), not
+    # merely read the store the log lands in beside tables built by other code.
+    if not any(isinstance(e.label, str) and re.search(r"\b(logged|served|serving[- ]time)\b", e.label, re.I)
+               for e in g.in_edges(m.trainer)):
+        return None
+    for src, sink in a.prediction_logs(m):
+        for edge in g.out_edges(src):
+            if edge.dst != sink or not isinstance(edge.label, str) or not re.search(r"feature", edge.label, re.I):
+                continue
+            if re.search(r"\b(no|not|without)\b", edge.label, re.I):
+                continue
+            if m.trainer in g.reachable([sink], DATA):
+                return Evidence(f"'{src}' logs the features it served (\"{edge.label.strip()}\") and "
+                                f"'{m.trainer}' trains on them", tuple(edge.path) if edge.path else g.path_of(src))
+    return None
+
+
 def _skew_evidence(a: "Analysis", m: "ModelFacts") -> str:
     facts = a.features(m)
     if m.mode == "on_device":
@@ -150,7 +175,10 @@ def training_serving_skew(a: "Analysis") -> "Outcome":
     serving); when a model's `features` name different components for training and
     serving; or when training joins current-state tables of a source that serving never
     reads, so the features it learns from do not exist at request time. Satisfied when
-    serving and training share a feature store, when training reads what serving logged,
+    serving and training share a feature store, when training reads the features serving
+    logged (a log flow whose label says it carries the served features, and a flow into
+    training whose label says it brings the logged or served values), when training
+    reads what serving logged,
     when one job feeds both, or when features come with the request. A job that updates
     the model's own parameters online (`updated_by`) is part of the model, not a feature
     path.
@@ -195,6 +223,10 @@ def training_serving_skew(a: "Analysis") -> "Outcome":
         facts = a.features(m)
         declared = facts.declared_two_sources
         two = facts.two_paths
+        logged = _served_features_logged(a, m) if two is not None and not declared else None
+        if logged is not None:
+            evidence.append(logged)
+            continue
         if declared:
             name, train, serve = declared[0]
             problems.setdefault((train, serve), Violation(m.path + ("features",),
@@ -758,6 +790,8 @@ def feature_without_source(a: "Analysis") -> "Outcome":
             name = item if isinstance(item, str) else item.name
             own = None if isinstance(item, str) else (item.source or item.training or item.serving)
             count += 1
+            if name not in offered and not own and _another_models_output(a, m, name):
+                continue
             if name not in offered and not own:
                 import difflib
 
@@ -769,6 +803,15 @@ def feature_without_source(a: "Analysis") -> "Outcome":
     if not count:
         return not_applicable("no model lists its features")
     return check(problems, f"all {count} model features have a producer")
+
+
+def _another_models_output(a: "Analysis", m: "ModelFacts", name: str) -> bool:
+    """A score, embedding or prediction of another model of the design that runs beside this
+    one (same server, in process, or upstream of it): stacked models feed each other."""
+    if not re.search(r"(score|prob|pred|embedding|logit|output|vector|rank)", name.lower()):
+        return False
+    return any(o is not m and (o.server == m.server or o.mode == "in_process" or o.server in m.callers)
+               for o in a.models)
 
 
 _CENSORING_TASKS = ("fraud_detection", "anomaly_detection", "classification", "content_moderation", "other")
@@ -834,7 +877,7 @@ def intervention_censored_labels(a: "Analysis") -> "Outcome":
         return satisfied(Evidence(f"{which(explored[0])} explores ({explored[0].spec.exploration}): some acted-on "
                                   f"cases show their outcome", explored[0].path))
     # A holdout that measures lift is not a correction; one whose outcomes feed training is.
-    words = said(a, "exploration", also="labels")
+    words = said(a, "exploration", also="labels") or said(a, "holdout", also="labels")
     if words is not None:
         return satisfied(words)
     m = acting[0]

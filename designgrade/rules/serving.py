@@ -60,7 +60,8 @@ def overbuilt_realtime_serving(a: "Analysis") -> "Outcome":
     request (any task but search, ads, ETA, fraud and LLM answers, which need the request
     itself); and, whatever freshness is stated, when no user or event waits for it at all:
     its only callers are jobs nobody calls (a scheduler that scores everyone at send time,
-    an engine that builds weekly orders). Also reported when
+    an engine that builds weekly orders); a caller that states its own `latency_ms` (an
+    MTA, a webhook receiver) answers traffic from outside and is no job. Also reported when
     `requirements.freshness` is realtime, seconds or minutes but every consumer states it
     reads the predictions hourly or slower: the stated requirement contradicts the
     design. Satisfied by online serving for consumers that need fresh answers; not
@@ -129,7 +130,11 @@ def overbuilt_realtime_serving(a: "Analysis") -> "Outcome":
                                 f"its predictions {min(stated, key=lambda s: FRESHNESS_SECONDS[s])} or slower: "
                                 f"'{m.server}' scores online{gpu} for a freshness nobody uses", component=m.server))
             continue
-        scheduled = not m.client_callers and not m.stream_fed and bool(m.roots)
+        # A root caller that states its own request latency (an MTA, a webhook receiver)
+        # answers live traffic from outside the design: it is not a job nobody waits on.
+        live_roots = [r for r in m.roots if getattr(g.get(r), "latency_ms", None) is not None
+                      or g.kind(r) == "api_gateway"]
+        scheduled = not m.client_callers and not m.stream_fed and bool(m.roots) and not live_roots
         if scheduled and freshness not in SLOW:
             problems.setdefault(m.server, Violation(g.path_of(m.server),
                                 f"'{m.server}' scores {which(m)} online{gpu}, but no user or event waits on it: its "
