@@ -545,6 +545,10 @@ def no_streaming_ingestion(a: "Analysis") -> "Outcome":
             continue
         judged += 1
         live = [s for s in stores if _fed_live(a, s)]
+        reference = _fresh_part_in_request(m, stores)
+        if not live and reference is not None:
+            evidence.append(Evidence(reference, m.path))
+            continue
         if live:
             evidence.append(Evidence(f"'{live[0]}' is fed as events happen, for {freshness} predictions",
                                      g.path_of(live[0])))
@@ -555,6 +559,24 @@ def no_streaming_ingestion(a: "Analysis") -> "Outcome":
     if not judged:
         return not_applicable("no model that needs fresh predictions reads stored data")
     return check(problems, *evidence)
+
+
+_SHORT_WINDOW = re.compile(r"(^|_)(\d+(s|sec|m|min|h|hr))(_|$)|velocity|recent|last_\d|realtime|live|in_session|current")
+
+
+def _fresh_part_in_request(m: "ModelFacts", stores: list[str]) -> Optional[str]:
+    """When a model's declared inputs put what changes fast in the request and read only slow
+    reference data (no short window in any stored feature's name) from the batch-loaded
+    stores, the stored part need not stream."""
+    spec = getattr(m.spec, "features", None) or []
+    items = [f for f in spec if not isinstance(f, str)]
+    request = [f.name for f in items if (f.source or f.serving) == "request"]
+    stored = [f.name for f in items if (f.source or f.serving) in stores]
+    if not request or not stored or any(_SHORT_WINDOW.search(name.lower()) for name in stored):
+        return None
+    return (f"{which(m)} takes what changes fast with the request ({', '.join(request[:2])}); from "
+            f"{quote_ids(sorted({f.source or f.serving for f in items if (f.source or f.serving) in stores}), 2)} "
+            f"it reads reference data ({', '.join(stored[:2])}) that a batch load keeps current enough")
 
 
 def _holds_model_output(a: "Analysis", store: str) -> bool:
