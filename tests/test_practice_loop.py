@@ -28,7 +28,8 @@ def test_lint_with_a_rubric_ends_with_the_score_bars_and_what_blocks_them(dg):
     assert result.exit_code == 1
     findings, score = result.stdout.split("score against rubric l6", 1)
     assert "DG202 [error] training-serving-skew" in findings
-    assert "rubric l6: 60/100 (60%)" in score and "capped at 60%" in score
+    # three must-pass criteria held by blockers: 60, less 10 for each after the first
+    assert "rubric l6: 40/100 (40%)" in score and "capped at 40% (it would be" in score and "by blockers:" in score
     assert "verdict: L5 below · L6 below" in score
     assert "L6 blocked by must-pass feature-store (training-serving-skew)" in score
 

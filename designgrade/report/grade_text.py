@@ -38,7 +38,7 @@ def score_lines(score: Any) -> list[str]:
     lines.append(f"  rubric {score.rubric}: {_num(score.points)}/{_num(score.max)}{percent}{spread}{weak}")
     if getattr(score, "capped", None):
         cap = score.capped
-        lines.append(f"  capped at {_num(cap['at'])}% (it would be {_num(cap['uncapped'])}%) by a blocker: "
+        lines.append(f"  capped at {_num(cap['at'])}% (it would be {_num(cap['uncapped'])}%) by {'a blocker' if len(cap['by']) == 1 else 'blockers'}: "
                      f"{', '.join(cap['by'])}")
     verdicts = " · ".join(f"{level} {score.verdict[level]}" + ("*" if score.bars[level].get("provisional") else "")
                           for level in score.bars)

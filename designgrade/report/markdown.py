@@ -118,7 +118,7 @@ def render_report(graded: Any, rubric: Any = None, *, mermaid: Optional[str] = N
                 f"scored), and their scores could change the verdicts marked so.", ""]
     if d.get("capped"):
         cap = d["capped"]
-        out += [f"> Score capped at {num(cap['at'])}% (it would be {num(cap['uncapped'])}%) by a blocker: "
+        out += [f"> Score capped at {num(cap['at'])}% (it would be {num(cap['uncapped'])}%) by {'a blocker' if len(cap['by']) == 1 else 'blockers'}: "
                 + ", ".join(code(b) for b in cap["by"]), ""]
     for v in d["verdicts"]:
         text = (f"{num(v['percent'])}% of the points at {v['level']}, bar {num(v['min_score'])}%"

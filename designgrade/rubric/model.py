@@ -92,6 +92,10 @@ class Rubric(Strict):
                           "must-pass criterion of any bar: a blocker an interviewer always raises keeps the "
                           "answer below the bar, whatever else it covers. None: no cap.",
     )
+    blocker_step: Annotated[float, Field(ge=0, le=100)] = Field(
+        0, description="How much lower the cap goes for each further must-pass criterion held by a blocker "
+                       "(percentage points): two blockers are worse than one.",
+    )
     sections: list[Section] = Field(min_length=1)
     bars: dict[Level, Bar] = Field(min_length=1)
     checks: list[Check] = Field(default=[])

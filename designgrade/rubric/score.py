@@ -302,12 +302,15 @@ def score(rubric: Rubric, findings: list[Finding], manual: Optional[dict[str, Ma
     capped = None
     value_range = _range(sections) if unscored else None
     if rubric.blocker_cap is not None and blocking and maximum:
-        limit = rubric.blocker_cap * maximum / 100.0
+        # Each further criterion held by a blocker lowers the ceiling: an answer with four
+        # blockers is not a near-miss like an answer with one.
+        cap = max(0.0, rubric.blocker_cap - rubric.blocker_step * (max(len(blocking_criteria), 1) - 1))
+        limit = cap * maximum / 100.0
         if points > limit:
-            capped = {"at": rubric.blocker_cap, "by": list(blocking), "uncapped": round(100.0 * points / maximum, 1)}
+            capped = {"at": cap, "by": list(blocking), "uncapped": round(100.0 * points / maximum, 1)}
             points = limit
         if value_range is not None:
-            value_range = (min(value_range[0], rubric.blocker_cap), min(value_range[1], rubric.blocker_cap))
+            value_range = (min(value_range[0], cap), min(value_range[1], cap))
     if value_range is not None and round(value_range[0]) == round(value_range[1]):
         value_range = None  # the unscored criteria cannot move the total
     return Score(

@@ -158,7 +158,7 @@ def test_verdict_and_score_come_first_then_the_content_in_order(reports):
     assert positions == sorted(positions), dict(zip(order, positions))
     assert "fraud.yaml:41:3" in text  # each finding's location
     assert "missed: training-serving-skew, missing-feature-store" in text
-    assert "Provisional" in text and "capped at 60%" in text.lower()
+    assert "capped at 40%" in text.lower() and "by blockers" in text.lower()
     assert "Raised <cost> & privacy" in text and "2/3" in text  # the interviewer's score and comment
     assert "Clarified the problem" in text.split("Unscored manual criteria")[1]
 

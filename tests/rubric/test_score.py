@@ -165,3 +165,17 @@ def test_unreadable_design_earns_no_automatic_point():
     result = score(rubric(), [finding("invalid-yaml", severity="error")], unreadable=True)
     assert result.points == 0
     assert result.verdict["L5"] == "below"
+
+
+def test_each_further_blocked_criterion_lowers_the_cap():
+    stepped = rubric(RUBRIC.replace("acknowledged_credit: 0.5",
+                                    "acknowledged_credit: 0.5\nblocker_cap: 60\nblocker_step: 10")
+                     .replace("L6: {min_score: 90, must_pass: [serving, guard]}",
+                              "L6: {min_score: 90, must_pass: [serving, guard]}"))
+    one = score(stepped, [finding("underbuilt-batch-serving", severity="error")],
+                outcomes=outcomes(underbuilt_batch_serving="violated"))
+    two = score(stepped, [finding("underbuilt-batch-serving", severity="error"),
+                          finding("no-guardrail-metrics", severity="error")],
+                outcomes=outcomes(underbuilt_batch_serving="violated", no_guardrail_metrics="violated"))
+    assert one.capped["at"] == 60 and two.capped["at"] == 50
+    assert two.verdict["blocking_criteria"] == ["serving", "guard"]

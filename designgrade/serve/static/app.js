@@ -365,7 +365,7 @@
     const total = el("p", { class: "total" }, el("strong", { text: `${num(score.points)}/${num(score.max)}` }),
                      score.percent !== null ? ` (${Math.round(score.percent)}%) on rubric ${score.rubric}` : "");
     out.push(total);
-    if (score.capped) out.push(el("p", { class: "capped", text: `Capped at ${num(score.capped.at)}% (it would be ${num(score.capped.uncapped)}%) by a blocker: ${score.capped.by.join(", ")}` }));
+    if (score.capped) out.push(el("p", { class: "capped", text: `Capped at ${num(score.capped.at)}% (it would be ${num(score.capped.uncapped)}%) by ${score.capped.by.length === 1 ? "a blocker" : "blockers"}: ${score.capped.by.join(", ")}` }));
     out.push(...verdicts);
     out.push(el("h3", { text: "Sections" }));
     const sections = el("div", { class: "sections" });
